@@ -1,10 +1,46 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { LambdaSyncError } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { redactUrlsIn } from '../repo/repository-id.js';
 import { toolVersion } from '../version.js';
+import { registerPlan } from './plan.js';
 
-export async function run(argv: string[]): Promise<number> {
+export interface RunIo {
+  logger?: Logger;
+  /** Where error messages go; default stderr. */
+  writeError?: (line: string) => void;
+}
+
+export function buildProgram(logger: Logger): Command {
   const program = new Command('lambda-sync')
-    .description('Keep a git repository of AWS Lambda function packages in sync with AWS Lambda')
-    .version(toolVersion(), '-V, --version');
-  await program.parseAsync(argv);
-  return 0;
+    .description('Keep a git repository of AWS Lambda function packages in sync with AWS Lambda, with Taskcluster as the engine.')
+    .version(toolVersion(), '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerPlan(program, logger);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns its exit code: 0 success, 1 failed operation, 2 bad usage or configuration. */
+export async function run(argv: string[], io: RunIo = {}): Promise<number> {
+  const writeError = io.writeError ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const logger = io.logger ?? createLogger();
+  const program = buildProgram(logger);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof LambdaSyncError) {
+      writeError(`error: ${redactUrlsIn(error.message)}`);
+      if (error.hint) writeError(`  ${redactUrlsIn(error.hint)}`);
+      return error.exitCode;
+    }
+    writeError(`error: ${redactUrlsIn(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
+    return 1;
+  }
 }

@@ -1,0 +1,3 @@
+export async function handler(event) {
+  return { did: 'things', greeting: process.env.GREETING, received: event };
+}

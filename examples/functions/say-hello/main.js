@@ -1,0 +1,4 @@
+export async function handler(event) {
+  const name = event?.name ?? 'world';
+  return { message: `hello, ${name}` };
+}

@@ -1,0 +1,3 @@
+export function fakeEvent() {
+  return { images: [{ key: 'a.png', width: 640 }] };
+}

@@ -1,0 +1,86 @@
+/** Lambda architectures, as the API spells them. */
+export type Architecture = 'x86_64' | 'arm64';
+
+export type Priority = 'highest' | 'very-high' | 'high' | 'medium' | 'low' | 'very-low' | 'lowest';
+
+/** A package's config as written (lambda.yml, the "lambda" object of package.json, or root `defaults`). */
+export interface PackageConfigInput {
+  handler?: string;
+  runtime?: string;
+  memory?: number;
+  timeout?: number;
+  environment?: Record<string, string>;
+  role?: string;
+  architecture?: Architecture;
+  dependsOn?: string[];
+  build?: string;
+  include?: string[];
+  exclude?: string[];
+  alias?: string;
+}
+
+/** A package's config after defaults: what the pipeline acts on. */
+export interface PackageConfig {
+  handler: string;
+  runtime: string;
+  memory: number;
+  timeout: number;
+  environment: Record<string, string>;
+  role: string | undefined;
+  architecture: Architecture;
+  /** Repository-relative, normalised, checked to exist inside the repository. */
+  dependsOn: string[];
+  build: string | undefined;
+  include: string[] | undefined;
+  exclude: string[];
+  alias: string | undefined;
+}
+
+export interface TaskclusterSection {
+  taskQueueId?: string;
+  schedulerId?: string;
+  projectId?: string;
+  priority?: Priority;
+  retries?: number;
+  deadline?: string;
+  expires?: string;
+  maxRunTime?: number;
+  image?: string;
+  routes?: string[];
+  env?: Record<string, string>;
+}
+
+export interface TreeherderSection {
+  project?: string;
+  groupSymbol?: string;
+  platform?: string;
+  tier?: number;
+}
+
+export interface AwsSection {
+  secret?: string;
+  deployRoleArn?: string;
+  s3Bucket?: string;
+}
+
+/** lambda-sync.yml as written. */
+export interface RootConfig {
+  packages?: string[];
+  namePrefix?: string;
+  region?: string;
+  defaults?: PackageConfigInput;
+  taskcluster?: TaskclusterSection;
+  treeherder?: TreeherderSection;
+  aws?: AwsSection;
+}
+
+export const ROOT_CONFIG_FILE = 'lambda-sync.yml';
+export const PACKAGE_CONFIG_FILE = 'lambda.yml';
+
+export const BUILTIN_PACKAGE_DEFAULTS = {
+  handler: 'main.handler',
+  runtime: 'nodejs24.x',
+  memory: 128,
+  timeout: 3,
+  architecture: 'x86_64',
+} as const satisfies PackageConfigInput;

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { RepositoryId } from '../repo/repository-id.js';
+
+/** Lambda's limit on a function's Description. */
+export const MAX_DESCRIPTION = 256;
+
+/**
+ * `<repository id>/<package path>@<revision>`. When that exceeds 256
+ * characters, `@<revision>` stays whole and the middle of the
+ * `<repository id>/<package path>` part is replaced by `~<12 hex of its SHA-256>~`,
+ * keeping its start and end readable: the result is exactly 256 characters and
+ * still unique per package.
+ */
+export function functionDescription(repository: RepositoryId, packagePath: string, revision: string): string {
+  const subject = `${repository}/${packagePath}`;
+  const suffix = `@${revision}`;
+  if (subject.length + suffix.length <= MAX_DESCRIPTION) return subject + suffix;
+  const marker = `~${createHash('sha256').update(subject).digest('hex').slice(0, 12)}~`;
+  const room = MAX_DESCRIPTION - suffix.length - marker.length;
+  const head = Math.ceil(room / 2);
+  const tail = room - head;
+  return `${subject.slice(0, head)}${marker}${tail > 0 ? subject.slice(-tail) : ''}${suffix}`;
+}
+
+/** The revision a deployed Description names, or undefined when it is not one of ours. */
+export function revisionInDescription(description: string | undefined): string | undefined {
+  return /@([0-9a-f]{40}|[0-9a-f]{64})$/.exec(description ?? '')?.[1];
+}

@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { ConfigError } from '../errors.js';
+import type { RepositoryId } from '../repo/repository-id.js';
+import { ROOT_CONFIG_FILE } from '../config/types.js';
+
+/** Lambda's limit for a bare function name. */
+export const MAX_FUNCTION_NAME = 64;
+/** 16 hex characters: 64 bits of SHA-256, never truncated. */
+export const NAME_HASH_LENGTH = 16;
+
+/**
+ * `<prefix><folder>-<hash>`, where hash is the first 16 hex digits of
+ * SHA-256("<repository id>/<package path>") and folder is the package folder's
+ * name with characters Lambda does not allow replaced by `-`, shortened so the
+ * whole name fits in 64. When no readable part fits, `<prefix><hash>`.
+ */
+export function functionName(repository: RepositoryId, packagePath: string, prefix = ''): string {
+  const room = MAX_FUNCTION_NAME - prefix.length - NAME_HASH_LENGTH;
+  if (room < 0 || !/^[A-Za-z0-9_-]*$/.test(prefix)) {
+    throw new ConfigError(
+      ROOT_CONFIG_FILE,
+      'namePrefix',
+      room < 0
+        ? `${JSON.stringify(prefix)} is ${prefix.length} characters and leaves no room for the ${NAME_HASH_LENGTH}-character hash in Lambda's ${MAX_FUNCTION_NAME}`
+        : `${JSON.stringify(prefix)} may only hold letters, digits, - and _`,
+      `use a prefix of at most ${MAX_FUNCTION_NAME - NAME_HASH_LENGTH} characters`,
+    );
+  }
+  const hash = createHash('sha256').update(`${repository}/${packagePath}`).digest('hex').slice(0, NAME_HASH_LENGTH);
+  const folder = packagePath.split('/').pop() ?? '';
+  const readable = folder
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .slice(0, Math.max(0, room - 1))
+    .replace(/^-+|-+$/g, '');
+  return readable ? `${prefix}${readable}-${hash}` : `${prefix}${hash}`;
+}

@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import { ConfigError, ConfigErrors, UsageError } from '../errors.js';
+import { loadRootConfig, resolvePackageConfig } from '../config/load.js';
+import { ROOT_CONFIG_FILE, type RootConfig } from '../config/types.js';
+import { gitRoot as findGitRoot, headCommit } from '../repo/git.js';
+import { resolveRepositoryId } from '../repo/repository.js';
+import type { RepositoryId } from '../repo/repository-id.js';
+import { findRevisions, type RevisionWatch } from '../repo/revisions.js';
+import { findDirty } from '../repo/status.js';
+import { silentLogger, type Logger } from '../log.js';
+import { discoverPackages } from './discover.js';
+import { functionName } from './function-name.js';
+import type { Package } from './package.js';
+
+export interface PlanOptions {
+  /** A folder inside the repository; discovery is narrowed to the packages under it. Default: the current folder. */
+  root?: string;
+  /** Source of the repository id; default the `origin` remote. */
+  repoUrl?: string;
+  logger?: Logger;
+  /**
+   * Called when a shallow clone's history ends before some package's last
+   * change. Return true after fetching more history to try again; false (the
+   * default) makes it an error.
+   */
+  deepen?: (packages: string[]) => Promise<boolean>;
+}
+
+/** The result of discovery: the repository and its packages, each with function name and revision. */
+export interface Plan {
+  gitRoot: string;
+  repository: RepositoryId;
+  head: string;
+  rootConfig: RootConfig;
+  packages: Package[];
+}
+
+/**
+ * The first phases of the pipeline: load the root config, discover the
+ * packages, name their functions and find their revisions. Offline.
+ */
+export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
+  const logger = options.logger ?? silentLogger;
+  const scanRoot = resolve(options.root ?? '.');
+  const gitRoot = await findGitRoot(scanRoot);
+  const repository = await resolveRepositoryId(gitRoot, options.repoUrl);
+  const head = await headCommit(gitRoot);
+  const rootConfig = await loadRootConfig(gitRoot);
+
+  const discovered = await logger.step(`discover packages under ${scanRoot}`, () => discoverPackages(gitRoot, scanRoot, rootConfig), (list) => `${list.length} found`);
+  const configs = await collectErrors(discovered.map((found) => resolvePackageConfig(gitRoot, found.source, rootConfig)));
+
+  const named = discovered.map((found, i) => {
+    const config = configs[i]!;
+    return {
+      path: found.path,
+      configFile: found.source.file,
+      config,
+      functionName: functionName(repository, found.path, rootConfig.namePrefix ?? ''),
+      watchedPaths: [found.path, ...config.dependsOn, ROOT_CONFIG_FILE],
+    };
+  });
+  checkUniqueNames(named);
+
+  const watches: RevisionWatch<string>[] = named.map((p) => ({ key: p.path, paths: p.watchedPaths }));
+  const revisions = await logger.step(`revisions of ${watches.length} packages`, () => revisionsWithDeepening(gitRoot, watches, options.deepen));
+  const dirty = await findDirty(gitRoot, watches);
+
+  return {
+    gitRoot,
+    repository,
+    head,
+    rootConfig,
+    packages: named.map((p) => ({ ...p, revision: revisions.get(p.path), dirty: dirty.has(p.path) })),
+  };
+}
+
+async function revisionsWithDeepening(
+  gitRoot: string,
+  watches: RevisionWatch<string>[],
+  deepen: PlanOptions['deepen'],
+): Promise<Map<string, string | undefined>> {
+  for (;;) {
+    const results = await findRevisions(gitRoot, watches);
+    const cut = [...results].filter(([, r]) => r.kind === 'shallow').map(([path]) => path);
+    if (cut.length === 0) {
+      return new Map([...results].map(([path, r]) => [path, r.kind === 'found' ? r.revision : undefined]));
+    }
+    if (!deepen || !(await deepen(cut))) {
+      throw new UsageError(
+        `this is a shallow clone and its history does not reach the last change of ${cut.length} package(s): ${cut.slice(0, 5).join(', ')}${cut.length > 5 ? ', ...' : ''}; their revision cannot be known`,
+        'fetch the history first: git fetch --unshallow (or clone without --depth)',
+      );
+    }
+  }
+}
+
+async function collectErrors<T>(work: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(work);
+  const errors: ConfigError[] = [];
+  for (const result of settled) {
+    if (result.status === 'fulfilled') continue;
+    const reason: unknown = result.reason;
+    if (reason instanceof ConfigError) errors.push(reason);
+    else if (reason instanceof ConfigErrors) errors.push(...reason.errors);
+    else throw reason;
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new ConfigErrors(errors);
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** Two packages with one function name would deploy over each other: refuse. */
+export function checkUniqueNames(packages: { path: string; configFile: string; functionName: string }[]): void {
+  const byName = new Map<string, string>();
+  for (const pkg of packages) {
+    const other = byName.get(pkg.functionName);
+    if (other !== undefined) {
+      throw new ConfigError(pkg.configFile, '', `packages ${other} and ${pkg.path} would both deploy to the function ${pkg.functionName}`, 'rename one of the package folders or change namePrefix');
+    }
+    byName.set(pkg.functionName, pkg.path);
+  }
+}

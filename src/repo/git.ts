@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { execa, ExecaError } from 'execa';
+import { OperationError, UsageError } from '../errors.js';
+import { redactUrlsIn } from './repository-id.js';
+
+export interface GitOptions {
+  /** Exit codes that are an answer rather than a failure (e.g. 1 for `merge-base --is-ancestor`). */
+  okExitCodes?: number[];
+}
+
+export interface GitResult {
+  stdout: string;
+  exitCode: number;
+}
+
+/** Runs one git command in `cwd`. Failures become an OperationError carrying git's own message. */
+export async function git(cwd: string, args: string[], options: GitOptions = {}): Promise<GitResult> {
+  try {
+    const result = await execa('git', args, {
+      cwd,
+      stripFinalNewline: false,
+      maxBuffer: 1024 * 1024 * 1024,
+      env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      reject: false,
+    });
+    const exitCode = result.exitCode ?? 1;
+    if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
+      return { stdout: result.stdout, exitCode };
+    }
+    throw new OperationError(`git ${redactUrlsIn(args.join(' '))} failed in ${cwd}: ${redactUrlsIn(result.stderr.trim() || `exit ${exitCode}`)}`);
+  } catch (error) {
+    if (error instanceof OperationError) throw error;
+    if (error instanceof ExecaError && error.code === 'ENOENT') {
+      throw new UsageError('git is not installed or not on PATH', 'install git (2.30 or newer)');
+    }
+    throw error;
+  }
+}
+
+/** The top folder of the git working tree that holds `dir`. */
+export async function gitRoot(dir: string): Promise<string> {
+  const result = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: dir, reject: false }).catch((error: unknown) => {
+    if (error instanceof ExecaError && error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!result || result.exitCode !== 0) {
+    throw new UsageError(`${dir} is not inside a git repository`, 'run lambda-sync inside a git checkout, or pass --root <folder inside one>');
+  }
+  return result.stdout.trim();
+}
+
+export async function headCommit(root: string): Promise<string> {
+  const { stdout, exitCode } = await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okExitCodes: [1] });
+  if (exitCode !== 0) throw new UsageError(`the git repository at ${root} has no commits yet`, 'commit the packages first');
+  return stdout.trim();
+}
+
+export async function remoteUrl(root: string, remote = 'origin'): Promise<string | undefined> {
+  const { stdout, exitCode } = await git(root, ['config', '--get', `remote.${remote}.url`], { okExitCodes: [1] });
+  return exitCode === 0 ? stdout.trim() : undefined;
+}
+
+export async function isShallow(root: string): Promise<boolean> {
+  const { stdout } = await git(root, ['rev-parse', '--is-shallow-repository']);
+  return stdout.trim() === 'true';
+}
+
+/** The commits at which a shallow clone's history is cut (empty when not shallow). */
+export async function shallowBoundaries(root: string): Promise<Set<string>> {
+  const { stdout } = await git(root, ['rev-parse', '--git-path', 'shallow']);
+  try {
+    const text = await readFile(resolve(root, stdout.trim()), 'utf8');
+    return new Set(text.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line)));
+  } catch {
+    return new Set();
+  }
+}
+
+/** True when `ancestor` is an ancestor of (or equal to) `descendant`; undefined when git does not know one of them. */
+export async function isAncestor(root: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
+  const known = await git(root, ['cat-file', '-e', `${ancestor}^{commit}`], { okExitCodes: [1, 128] });
+  if (known.exitCode !== 0) return undefined;
+  const { exitCode } = await git(root, ['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] });
+  return exitCode === 0;
+}
