@@ -3,7 +3,12 @@ import { LambdaSyncError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
 import { toolVersion } from '../version.js';
+import { registerBundle } from './bundle.js';
+import { registerDecision } from './decision.js';
+import { registerDeploy } from './deploy.js';
+import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
+import { registerSync } from './sync.js';
 
 export interface RunIo {
   logger?: Logger;
@@ -18,6 +23,11 @@ export function buildProgram(logger: Logger): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerPlan(program, logger);
+  registerBundle(program, logger);
+  registerDeploy(program, logger);
+  registerSync(program, logger);
+  registerDecision(program, logger);
+  registerInit(program, logger);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import type { Logger } from '../log.js';
+
+// Placeholder until its issue lands; replaced by the real command.
+export function registerSync(_program: Command, _logger: Logger): void {}
