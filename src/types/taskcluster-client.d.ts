@@ -107,6 +107,7 @@ declare module 'taskcluster-client' {
     slugid: typeof slugid;
     fromNow: typeof fromNow;
     fromNowJSON: typeof fromNowJSON;
+    createTemporaryCredentials: typeof createTemporaryCredentials;
   }
 
   /** Reads only TASKCLUSTER_ROOT_URL, _CLIENT_ID, _ACCESS_TOKEN, _CERTIFICATE (not _PROXY_URL). */
@@ -116,6 +117,14 @@ declare module 'taskcluster-client' {
   /** Offset like '1 day 2 hours' from now (or from `reference`). */
   export function fromNow(offset?: string, reference?: Date): Date;
   export function fromNowJSON(offset?: string, reference?: Date): string;
+  /** Signs a certificate with `credentials`; the result is usable as `credentials`. */
+  export function createTemporaryCredentials(options: {
+    start?: Date;
+    expiry: Date;
+    scopes?: string[];
+    clientId?: string;
+    credentials: { clientId: string; accessToken: string };
+  }): { clientId: string; accessToken: string; certificate: string };
 
   const taskcluster: Taskcluster;
   export default taskcluster;
