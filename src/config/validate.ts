@@ -6,7 +6,7 @@ import { DEPRECATED_RUNTIMES } from './runtimes.js';
 
 type SchemaName = 'lambda-sync' | 'lambda';
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 export function loadConfigSchema(name: SchemaName): Record<string, unknown> {
