@@ -1,0 +1,151 @@
+// public/actions.json: in-tree actions for the Taskcluster UI and Treeherder.
+//
+// Both actions are `kind: task` (no hook for the deployment's admins to set
+// up). The UI renders the action's task template with json-e (context:
+// taskGroupId, taskId, task, input, ownTaskId) and creates it with the
+// user's credentials limited to the decision task's scopes. That action
+// task runs this tool in the image: `lambda-sync decision ... --retrigger
+// <request>` regenerates the graph at the same revision, with the same
+// options, and creates new copies of just the requested tasks in the same
+// task group, as taskgraph's actions regenerate from the decision's
+// parameters. The new tasks are the decision's tasks again (same label,
+// symbol, payload), except for their taskIds and, with `force`,
+// LAMBDA_SYNC_FORCE=1.
+//
+// The template reads only `task.metadata.name` of the selected task: the UI
+// passes its GraphQL form of the task, whose other fields (priority,
+// requires, ...) are not spelled as in the queue's API.
+import { jsoneLiteral, type Json } from './jsone-literal.js';
+import { PACKAGE_TASK_KIND } from './task-definition.js';
+import { MAX_TIMES } from './retrigger-request.js';
+import type { ActionsJson, TreeherderConfig } from './schemas.js';
+import type { DecisionSettings } from './settings.js';
+import { treeherderConfig } from './treeherder.js';
+
+export const RETRIGGER = 'retrigger';
+/** The name Treeherder looks for to retrigger jobs (th ui/models/job.js). */
+export const RETRIGGER_MULTIPLE = 'retrigger-multiple';
+/** Tag `kind` of action tasks. */
+export const ACTION_TASK_KIND = 'lambda-sync-action';
+
+export interface ActionsInput {
+  settings: DecisionSettings;
+  /** `decision` args that regenerate this graph: --repo-url, --revision, --mode, --root, --owner. */
+  decisionArgs: string[];
+  /** Scopes that create any package task of the graph; the action task gets exactly these. */
+  creationScopes: string[];
+  /** The Treeherder route of the push, so that action tasks show beside the tasks they create. */
+  treeherderRoute: string;
+  /** metadata.source and metadata.owner of action tasks. */
+  source: string;
+  owner: string;
+}
+
+// `input` may be null or lack `force` when the form was left empty.
+const FORCE = { $eval: 'typeof(input) == "object" && "force" in input && input.force == true' };
+
+const FORCE_PROPERTY = {
+  type: 'boolean',
+  default: false,
+  title: 'Force',
+  description: 'Redeploy even when the function already has this revision (sets LAMBDA_SYNC_FORCE=1).',
+};
+
+function actionTask(input: ActionsInput, action: string, name: Json, request: Json, symbol: string): Record<string, Json> {
+  const { settings } = input;
+  const th: TreeherderConfig = treeherderConfig(settings.treeherder, symbol, 'A', 'lambda-sync actions');
+  return {
+    taskGroupId: '${taskGroupId}',
+    schedulerId: jsoneLiteral(settings.schedulerId),
+    taskQueueId: jsoneLiteral(settings.taskQueueId),
+    projectId: jsoneLiteral(settings.projectId),
+    dependencies: [],
+    requires: 'all-completed',
+    routes: [jsoneLiteral(input.treeherderRoute)],
+    priority: settings.priority,
+    retries: settings.retries,
+    created: { $fromNow: '' },
+    deadline: { $fromNow: jsoneLiteral(settings.deadline) },
+    expires: { $fromNow: jsoneLiteral(settings.expires) },
+    scopes: jsoneLiteral(input.creationScopes),
+    payload: {
+      image: jsoneLiteral(settings.image),
+      command: [...jsoneLiteral(input.decisionArgs), '--task-group-id', '${taskGroupId}', '--retrigger', { $json: request }],
+      env: jsoneLiteral(settings.env),
+      maxRunTime: settings.maxRunTime,
+      // It creates tasks through the proxy, with the scopes above.
+      features: { taskclusterProxy: true },
+    },
+    metadata: {
+      name,
+      description: `Action task of the lambda-sync decision: re-creates the requested package task(s) in this task group (${action}).`,
+      owner: jsoneLiteral(input.owner),
+      source: jsoneLiteral(input.source),
+    },
+    tags: { kind: ACTION_TASK_KIND, action },
+    extra: { treeherder: jsoneLiteral(th as unknown as Json) },
+  };
+}
+
+export function buildActionsJson(input: ActionsInput): ActionsJson {
+  return {
+    version: 1,
+    variables: {},
+    actions: [
+      {
+        name: RETRIGGER,
+        title: 'Retrigger',
+        description: 'Create a new copy of this package\'s task, regenerated at the same revision. With force, it redeploys even when Lambda already has that revision.',
+        kind: 'task',
+        context: [{ kind: PACKAGE_TASK_KIND }],
+        schema: {
+          type: 'object',
+          properties: { force: FORCE_PROPERTY },
+          additionalProperties: false,
+        },
+        task: actionTask(
+          input,
+          RETRIGGER,
+          { $eval: '"Action: retrigger " + task.metadata.name' },
+          { requests: [{ tasks: [{ $eval: 'task.metadata.name' }], times: 1 }], force: FORCE },
+          'rt',
+        ),
+      },
+      {
+        name: RETRIGGER_MULTIPLE,
+        title: 'Retrigger tasks',
+        description: 'Create new copies of the named package tasks (Treeherder\'s retrigger), regenerated at the same revision.',
+        kind: 'task',
+        context: [],
+        schema: {
+          type: 'object',
+          properties: {
+            requests: {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                properties: {
+                  tasks: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Task labels (metadata.name), e.g. "deploy functions/resize".' },
+                  times: { type: 'integer', minimum: 1, maximum: MAX_TIMES, default: 1 },
+                },
+                required: ['tasks'],
+                additionalProperties: false,
+              },
+            },
+            force: FORCE_PROPERTY,
+          },
+          required: ['requests'],
+          additionalProperties: false,
+        },
+        task: actionTask(
+          input,
+          RETRIGGER_MULTIPLE,
+          'Action: retrigger-multiple',
+          { requests: { $eval: 'input.requests' }, force: FORCE },
+          'rtm',
+        ),
+      },
+    ],
+  };
+}
