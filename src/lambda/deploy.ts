@@ -1,0 +1,221 @@
+import {
+  CreateFunctionCommand,
+  TagResourceCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  type FunctionConfiguration,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { OperationError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { quietly } from './call-log.js';
+import { decide, readDeployed, type Deployed } from './check.js';
+import { codeSource, type BundleFile, type CodeSourceOptions } from './code-source.js';
+import { LambdaCallError, isAlreadyExists, isStaleRevision } from './errors.js';
+import { configurationRequest, createRequest, descriptionFor, functionTags } from './function-config.js';
+import type { RevisionHistory } from './history.js';
+import { publishAndPoint } from './publish.js';
+import type { DeployTarget } from './target.js';
+import { DEFAULT_WAIT, retryWhileUpdating, waitUntilActive, waitUntilSettled, waitUntilUpdated, type WaitOptions } from './wait.js';
+
+export type DeployAction = 'created' | 'updated' | 'skipped' | 'skipped-newer';
+
+export interface DeployResult {
+  action: DeployAction;
+  functionName: string;
+  /** Our revision. */
+  revision: string;
+  /** What is deployed now: our bundle's, or for a skip the function's. */
+  codeSha256: string | null;
+  /** The version published for the package's alias, when it has one and this run deployed. */
+  version: string | null;
+  /** Why, for people: "the deployed revision is 1a2b3c...", "forced"... */
+  detail: string;
+}
+
+export interface DeployDeps {
+  client: LambdaClient;
+  /** Builds the bundle. Called at most once, and only when something must be uploaded. */
+  bundle: () => Promise<BundleFile>;
+  history: RevisionHistory;
+  logger?: Logger;
+  force?: boolean;
+  wait?: WaitOptions;
+  /** S3 bucket and uploader for bundles over the direct-upload limit. */
+  code?: Omit<CodeSourceOptions, 'functionName'>;
+}
+
+/**
+ * How many times the whole check is made again when another writer changed
+ * the function between our read and our write (a 412, a lost create race,
+ * code that is no longer ours). Each round re-reads and re-decides, so two
+ * deploys of one function converge on the newer revision.
+ */
+export const MAX_ROUNDS = 6;
+
+/** Check-and-deploy for one package (DESIGN.md, LAMBDA.md §5). */
+export async function checkAndDeploy(target: DeployTarget, deps: DeployDeps): Promise<DeployResult> {
+  const run = new DeployRun(target, deps);
+  return run.go();
+}
+
+/** Why a round ended without a result: someone else wrote; read and decide again. */
+class ChangedUnderUs {
+  constructor(readonly why: string) {}
+}
+
+class DeployRun {
+  private readonly logger: Logger;
+  private readonly wait: WaitOptions;
+  private bundled: Promise<BundleFile> | undefined;
+
+  constructor(
+    private readonly target: DeployTarget,
+    private readonly deps: DeployDeps,
+  ) {
+    this.logger = deps.logger ?? silentLogger;
+    this.wait = deps.wait ?? DEFAULT_WAIT;
+  }
+
+  private get client(): LambdaClient {
+    return this.deps.client;
+  }
+
+  private get name(): string {
+    return this.target.functionName;
+  }
+
+  async go(): Promise<DeployResult> {
+    let lastWhy = '';
+    for (let round = 1; round <= MAX_ROUNDS; round++) {
+      const outcome = await this.round();
+      if (!(outcome instanceof ChangedUnderUs)) return outcome;
+      lastWhy = outcome.why;
+      this.logger.info(`${this.name} changed under this deploy (${outcome.why}); checking again`);
+    }
+    throw new OperationError(`${this.name}: gave up after ${MAX_ROUNDS} checks, the function kept changing under this deploy (last: ${lastWhy})`, 'another deploy of the same function is running; run this one again once it is done');
+  }
+
+  private async round(): Promise<DeployResult | ChangedUnderUs> {
+    const deployed = await readDeployed(this.client, this.name);
+    const decision = await decide(deployed, this.target.revision, this.deps.history, this.deps.force ?? false);
+    switch (decision.kind) {
+      case 'skip':
+        return this.result('skipped', deployedSha(deployed), null, 'its Description holds this revision');
+      case 'skip-newer':
+        this.logger.info(`${this.name} runs ${decision.deployedRevision}, which is newer than ${this.target.revision}: leaving it`);
+        return this.result('skipped-newer', deployedSha(deployed), null, `the deployed revision ${decision.deployedRevision} is newer`);
+      case 'create':
+        return this.create();
+      case 'update':
+        return this.update(deployed as Extract<Deployed, { kind: 'present' }>, decision.why);
+    }
+  }
+
+  private bundle(): Promise<BundleFile> {
+    this.bundled ??= this.deps.bundle();
+    return this.bundled;
+  }
+
+  private async code(bundle: BundleFile) {
+    return codeSource(bundle, { functionName: this.name, s3Bucket: undefined, uploadToS3: undefined, ...this.deps.code });
+  }
+
+  private async create(): Promise<DeployResult | ChangedUnderUs> {
+    const bundle = await this.bundle();
+    const request = createRequest(this.target, await this.code(bundle));
+    try {
+      await this.client.send(new CreateFunctionCommand(request));
+    } catch (error) {
+      // Another task created it between our check and our create: go on as an update.
+      if (isAlreadyExists(error)) return new ChangedUnderUs('it was created by someone else');
+      throw new LambdaCallError('CreateFunction', this.name, error);
+    }
+    const active = await this.logger.step(`wait until ${this.name} is Active`, () => quietly(() => waitUntilActive(this.client, this.name, this.wait)));
+    this.checkSha(active.Configuration, bundle);
+    const version = await this.publish(bundle, active.Configuration?.RevisionId);
+    return this.result('created', bundle.codeSha256, version, 'it did not exist');
+  }
+
+  private async update(deployed: Extract<Deployed, { kind: 'present' }>, why: string): Promise<DeployResult | ChangedUnderUs> {
+    let current = deployed.configuration;
+    if (current.State === 'Failed') {
+      throw new OperationError(
+        `${this.name} is in state Failed (${current.StateReason ?? 'no reason given'}${current.StateReasonCode ? `, ${current.StateReasonCode}` : ''}) and cannot be updated`,
+        'its creation failed; delete the function (aws lambda delete-function) and deploy again',
+      );
+    }
+    if (current.State === 'Pending' || current.LastUpdateStatus === 'InProgress') {
+      await this.logger.step(`wait until ${this.name} has settled`, () => quietly(() => waitUntilSettled(this.client, this.name, this.wait)));
+      return new ChangedUnderUs('an update was in progress');
+    }
+    this.logger.info(`updating ${this.name}: ${why}`);
+    const bundle = await this.bundle();
+    const architecture = this.target.config.architecture;
+    const codeIsOurs = current.CodeSha256 === bundle.codeSha256 && (current.Architectures?.[0] ?? 'x86_64') === architecture;
+    if (!codeIsOurs) {
+      const code = await this.code(bundle);
+      try {
+        await retryWhileUpdating(this.client, this.name, this.wait, () =>
+          this.client.send(new UpdateFunctionCodeCommand({ FunctionName: this.name, ...code, Architectures: [architecture], RevisionId: current.RevisionId })));
+      } catch (error) {
+        if (isStaleRevision(error)) return new ChangedUnderUs('its RevisionId moved before our code update');
+        throw new LambdaCallError('UpdateFunctionCode', this.name, error);
+      }
+      // The waiter's last read is fresh: it gives the RevisionId for the next write.
+      current = (await this.logger.step(`wait until ${this.name}'s code update is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait))))
+        .Configuration ?? {};
+      if (current.CodeSha256 !== bundle.codeSha256) return new ChangedUnderUs('its code is no longer ours');
+    }
+    // The Description is written last, in the same call as the rest of the
+    // configuration, and only over the code we just checked is ours.
+    try {
+      await retryWhileUpdating(this.client, this.name, this.wait, () =>
+        this.client.send(new UpdateFunctionConfigurationCommand(configurationRequest(this.target, current.RevisionId))));
+    } catch (error) {
+      if (isStaleRevision(error)) return new ChangedUnderUs('its RevisionId moved before our configuration update');
+      throw new LambdaCallError('UpdateFunctionConfiguration', this.name, error);
+    }
+    const updated = await this.logger.step(`wait until ${this.name}'s configuration update is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait)));
+    await this.tag(updated.Configuration?.FunctionArn);
+    const version = await this.publish(bundle, updated.Configuration?.RevisionId);
+    return this.result('updated', bundle.codeSha256, version, why);
+  }
+
+  /** Keeps the revision tag current; tags are for people, so a failure here is a warning. */
+  private async tag(functionArn: string | undefined): Promise<void> {
+    if (!functionArn) return;
+    try {
+      await retryWhileUpdating(this.client, this.name, this.wait, () => this.client.send(new TagResourceCommand({ Resource: functionArn, Tags: functionTags(this.target) })));
+    } catch (error) {
+      this.logger.warn(new LambdaCallError('TagResource', this.name, error).message);
+    }
+  }
+
+  private async publish(bundle: BundleFile, revisionId: string | undefined): Promise<string | null> {
+    const alias = this.target.config.alias;
+    if (!alias) return null;
+    const version = await publishAndPoint(
+      this.client,
+      { functionName: this.name, alias, codeSha256: bundle.codeSha256, revisionId, description: descriptionFor(this.target) },
+      this.wait,
+      this.logger,
+    );
+    return version ?? null;
+  }
+
+  /** Lambda computes CodeSha256 from the bytes it received; a mismatch means the upload is not what we built. */
+  private checkSha(configuration: FunctionConfiguration | undefined, bundle: BundleFile): void {
+    if (configuration?.CodeSha256 && configuration.CodeSha256 !== bundle.codeSha256) {
+      this.logger.warn(`${this.name}: Lambda reports CodeSha256 ${configuration.CodeSha256}, the bundle's is ${bundle.codeSha256}`);
+    }
+  }
+
+  private result(action: DeployAction, codeSha256: string | null, version: string | null, detail: string): DeployResult {
+    return { action, functionName: this.name, revision: this.target.revision, codeSha256, version, detail };
+  }
+}
+
+function deployedSha(deployed: Deployed): string | null {
+  return deployed.kind === 'present' ? (deployed.configuration.CodeSha256 ?? null) : null;
+}

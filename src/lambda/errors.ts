@@ -1,0 +1,86 @@
+import { OperationError } from '../errors.js';
+
+/**
+ * What the SDK throws carries the wire error name (`err.name`, also for
+ * unmodeled errors such as ValidationException), the HTTP status and how many
+ * attempts the retry strategy made. These helpers read them without caring
+ * which command threw.
+ */
+export interface AwsErrorFacts {
+  name: string;
+  message: string;
+  status: number | undefined;
+  attempts: number | undefined;
+}
+
+export function awsErrorFacts(error: unknown): AwsErrorFacts {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), status: undefined, attempts: undefined };
+  const meta = (error as { $metadata?: { httpStatusCode?: number; attempts?: number } }).$metadata;
+  return { name: error.name, message: error.message, status: meta?.httpStatusCode, attempts: meta?.attempts };
+}
+
+export const isNotFound = (error: unknown): boolean => awsErrorFacts(error).name === 'ResourceNotFoundException';
+
+/** CreateFunction lost a race: "Function already exist: <name>". */
+export function isAlreadyExists(error: unknown): boolean {
+  const { name, message } = awsErrorFacts(error);
+  return name === 'ResourceConflictException' && /already exist/i.test(message);
+}
+
+/**
+ * 409 on an update: "An update is in progress for resource". Any other 409 on
+ * an update call means the same thing in practice (the function is busy), so
+ * everything but "already exist" counts.
+ */
+export function isUpdateInProgress(error: unknown): boolean {
+  return awsErrorFacts(error).name === 'ResourceConflictException' && !isAlreadyExists(error);
+}
+
+/** 412: the RevisionId we sent is stale; someone else changed the function since we read it. */
+export const isStaleRevision = (error: unknown): boolean => awsErrorFacts(error).name === 'PreconditionFailedException';
+
+/** One line that says which call failed and how: `UpdateFunctionCode: TooManyRequestsException: Rate exceeded (429, 10 attempts)`. */
+export function describeAwsError(operation: string, error: unknown): string {
+  const { name, message, status, attempts } = awsErrorFacts(error);
+  const detail = [status !== undefined ? String(status) : undefined, attempts !== undefined && attempts > 1 ? `${attempts} attempts` : undefined].filter(Boolean).join(', ');
+  return `${operation}: ${name}${message && message !== name ? `: ${message}` : ''}${detail ? ` (${detail})` : ''}`;
+}
+
+/** A Lambda call failed for good (after the SDK's retries and ours). Exit code 1. */
+export class LambdaCallError extends OperationError {
+  constructor(
+    readonly operation: string,
+    readonly functionName: string,
+    readonly awsError: unknown,
+  ) {
+    super(`${functionName}: ${describeAwsError(operation, awsError)}`, hintFor(awsError));
+  }
+}
+
+/** Lambda finished an update or a creation as Failed; the message is Lambda's own reason. */
+export class FunctionFailedError extends OperationError {
+  constructor(
+    readonly functionName: string,
+    readonly phase: 'create' | 'update',
+    readonly reason: string,
+    readonly reasonCode: string | undefined,
+  ) {
+    super(
+      `${functionName}: the ${phase === 'create' ? 'creation' : 'update'} ended Failed: ${reason}${reasonCode ? ` (${reasonCode})` : ''}`,
+      phase === 'create'
+        ? 'Lambda keeps a function whose creation failed in state Failed; delete it (aws lambda delete-function) and deploy again'
+        : 'Lambda kept the previous code and configuration; fix the cause and deploy again',
+    );
+  }
+}
+
+function hintFor(error: unknown): string | undefined {
+  const { name, status } = awsErrorFacts(error);
+  if (name === 'TooManyRequestsException' || status === 429) {
+    return 'Lambda\'s control-plane quota is 15 requests per second for the whole account; lower --concurrency or the task graph\'s parallelism';
+  }
+  if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException' || name === 'InvalidSignatureException' || status === 403) {
+    return 'check the AWS credentials and that they may act on this function';
+  }
+  return undefined;
+}

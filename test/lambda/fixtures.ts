@@ -1,0 +1,77 @@
+// Shared setup for the check-and-deploy tests: a Lambda double, targets,
+// bundles, and wait settings small enough for a fast suite.
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILTIN_PACKAGE_DEFAULTS, type PackageConfig } from '../../src/config/types.js';
+import { createLambdaClient } from '../../src/lambda/client.js';
+import type { CallRecord } from '../../src/lambda/call-log.js';
+import type { BundleFile } from '../../src/lambda/code-source.js';
+import type { RevisionHistory, RevisionOrder } from '../../src/lambda/history.js';
+import type { DeployTarget } from '../../src/lambda/target.js';
+import type { WaitOptions } from '../../src/lambda/wait.js';
+import { repositoryIdFromUrl } from '../../src/repo/repository-id.js';
+import { tempDir } from '../support/git-repo.js';
+import type { LambdaServer } from '../support/lambda-server.js';
+import { makeZip } from '../support/zip.js';
+
+export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
+export const REPOSITORY = repositoryIdFromUrl('https://github.com/example/functions');
+export const REV_1 = '1'.repeat(40);
+export const REV_2 = '2'.repeat(40);
+
+/** Polls fast: the double settles in tens of milliseconds. */
+export const FAST_WAIT: WaitOptions = { minDelay: 0.02, maxDelay: 0.1, maxWaitTime: 30 };
+
+export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageConfig {
+  return {
+    ...BUILTIN_PACKAGE_DEFAULTS,
+    environment: {},
+    role: ROLE,
+    dependsOn: [],
+    build: undefined,
+    include: undefined,
+    exclude: [],
+    alias: undefined,
+    ...overrides,
+  };
+}
+
+export function target(overrides: Partial<DeployTarget> = {}): DeployTarget {
+  return {
+    repository: REPOSITORY,
+    path: 'fn-a',
+    functionName: 'lambda-sync-test-fn-a',
+    revision: REV_1,
+    config: packageConfig(),
+    configFile: 'fn-a/lambda.yml',
+    ...overrides,
+  };
+}
+
+const bundleDir = tempDir('lambda-sync-bundles-');
+let bundleCount = 0;
+
+/** A zip on disk as the bundler would leave it, with its CodeSha256. */
+export function zipBundle(source: string): BundleFile {
+  const zip = makeZip([{ name: 'main.js', data: source }]);
+  const file = join(bundleDir, `bundle-${bundleCount++}.zip`);
+  writeFileSync(file, zip);
+  return { file, size: zip.length, codeSha256: createHash('sha256').update(zip).digest('base64') };
+}
+
+/** A bundle() for checkAndDeploy that counts its calls. */
+export function countingBundle(source: string): { bundle: () => Promise<BundleFile>; calls: () => number; file: BundleFile } {
+  const file = zipBundle(source);
+  let calls = 0;
+  return { bundle: async () => (calls++, file), calls: () => calls, file };
+}
+
+export function fixedHistory(order: RevisionOrder): RevisionHistory {
+  return { compare: async () => order };
+}
+
+/** A client of the double, recording what the middleware sees. */
+export function clientOf(server: LambdaServer, seen: CallRecord[] = [], creds?: { accessKeyId?: string }) {
+  return createLambdaClient({ ...server.clientConfig(creds), onCall: (c) => seen.push(c) });
+}
