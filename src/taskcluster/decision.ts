@@ -11,6 +11,7 @@ import { cloneAtRevision, type Checkout } from '../repo/clone.js';
 import { git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
 import { writeDecisionArtifacts, writeSubmissionReport } from './artifacts.js';
+import { filesInCommit } from './committed-packages.js';
 import { buildTaskGraph, type TaskGraph } from './graph.js';
 import { decisionIdentity } from './identity.js';
 import { queueFromEnvironment } from './queue-client.js';
@@ -107,8 +108,9 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
       '--owner', owner,
     ];
 
+    const committed = await filesInCommit(plan.gitRoot, plan.head, plan.packages.map((p) => p.configFile));
     const graph = buildTaskGraph(
-      plan,
+      { ...plan, packages: plan.packages.map((p) => (committed.has(p.configFile) ? p : { ...p, revision: undefined })) },
       settings,
       { ...identity, owner, repoUrl, now: options.now ?? new Date(), decisionArgs },
       options.retrigger,

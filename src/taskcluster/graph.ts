@@ -83,8 +83,9 @@ export interface TaskGraph {
 }
 
 /**
- * Phase 1. A package with no revision exists only in the working tree: the
- * task would clone the head commit and not find it, so it gets no task.
+ * Phase 1. A package with no revision is not in the head commit (the caller
+ * says so with `revision: undefined`): its task would clone the head and
+ * not find it, so it gets no task.
  */
 export function packageTasks(plan: GraphPlan): { tasks: PackageTask[]; skipped: SkippedPackage[] } {
   const committed = plan.packages.filter((p): p is typeof p & { revision: string } => p.revision !== undefined);

@@ -7,7 +7,8 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** `value` escaped so that json-e renders it unchanged. */
 export function jsoneLiteral<T extends Json>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '$${') as T;
+  // A function replacer: in a replacement string `$$` would mean one `$`.
+  if (typeof value === 'string') return value.replace(/\$\{/g, () => '$${') as T;
   if (Array.isArray(value)) return value.map((v) => jsoneLiteral(v)) as T;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
