@@ -1,0 +1,100 @@
+// The public face of bundling: buildBundle turns a package at a revision into
+// the zip Lambda runs. Everything else in src/bundle/ is its machinery.
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { Package } from '../packages/package.js';
+import type { Bundle } from './bundle.js';
+import { DirectUploadTooLargeError } from './errors.js';
+import { formatBytes, LAMBDA_LIMITS, type BundleLimits } from './limits.js';
+import { stagePackage } from './staging.js';
+import { collectFiles } from './collect.js';
+import { createFilter } from './filters.js';
+import { checkUnzippedSize } from './size-check.js';
+import { checkHandler } from './handler-check.js';
+import { writeZip, type ZipOptions } from './zip/writer.js';
+
+export type { Bundle } from './bundle.js';
+export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError } from './errors.js';
+export { MAX_DIRECT_UPLOAD_BYTES, MAX_UNZIPPED_BYTES, LAMBDA_LIMITS, formatBytes, type BundleLimits } from './limits.js';
+export { DEFAULT_EXCLUDES } from './filters.js';
+
+export interface BundleOptions {
+  /** Top folder of the git repository that holds the package. */
+  gitRoot: string;
+  pkg: Package;
+  /** Commit (any commit-ish; resolved to a full sha) whose files are bundled. */
+  revision: string;
+  /** Where to write the zip; default a new temporary folder (see disposeBundle). */
+  outFile?: string;
+  logger?: Logger;
+  /** Default LAMBDA_LIMITS. Pass `{ maxZipBytes: Infinity }` when the zip will go through S3. */
+  limits?: Partial<BundleLimits>;
+  /** Tuning of the zip writer (tests use a tiny streamThreshold). */
+  zip?: ZipOptions;
+}
+
+const TEMP_PREFIX = 'lambda-sync-bundle-';
+
+/**
+ * Builds the zip of `pkg` at `revision`: the package's files as git has them
+ * at that commit (plus its dependsOn paths and file: dependencies, staged at
+ * their places), its production dependencies from npm, the output of its
+ * build command, filtered by include/exclude, zipped reproducibly and
+ * streamed to disk.
+ *
+ * Errors: UsageError (unknown revision, package missing at it), ConfigError
+ * (globs, dependsOn), OperationError (npm, build, git), SymlinkError,
+ * UnzippedTooLargeError, DirectUploadTooLargeError. On every error but the
+ * last no output file is left behind; DirectUploadTooLargeError carries the
+ * complete bundle (its file kept) so that deploy can go through S3 instead.
+ */
+export async function buildBundle(options: BundleOptions): Promise<Bundle> {
+  const logger = options.logger ?? silentLogger;
+  const limits = { ...LAMBDA_LIMITS, ...options.limits };
+  const { pkg } = options;
+  const label = basename(pkg.path);
+  const outDir = options.outFile ? undefined : await mkdtemp(join(tmpdir(), TEMP_PREFIX));
+  const file = options.outFile ? resolve(options.outFile) : join(outDir!, `${label}.zip`);
+  // Written under a temporary name and renamed when complete: an error never leaves a partial zip at `file`.
+  const partial = join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
+
+  const staging = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}stage-`));
+  let bundle: Bundle;
+  try {
+    const staged = await stagePackage({ gitRoot: options.gitRoot, pkg, revision: options.revision, stageRoot: join(staging, 'tree'), logger });
+    const filter = createFilter(pkg);
+    const files = await logger.step(
+      `collect the files of ${pkg.path}`,
+      async () => collectFiles(staged.packageDir, pkg.path, filter, logger),
+      (list) => `${list.length} files`,
+    );
+    if (files.length === 0) throw new ConfigError(pkg.configFile, pkg.config.include ? 'include' : '', 'nothing to bundle: no file of the package ships');
+    const unzippedSize = checkUnzippedSize(pkg.path, files, limits.maxUnzippedBytes);
+    checkHandler(pkg, files, logger);
+    const written = await logger.step(
+      `zip ${files.length} files (${formatBytes(unzippedSize)}) to ${file}`,
+      () => writeZip(partial, files, options.zip),
+      (w) => `${formatBytes(w.size)}`,
+    );
+    await rename(partial, file);
+    bundle = { file, size: written.size, unzippedSize, fileCount: files.length, codeSha256: written.sha256, revision: staged.revision };
+  } catch (error) {
+    await rm(partial, { force: true });
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  if (bundle.size > limits.maxZipBytes) throw new DirectUploadTooLargeError(pkg.path, bundle, limits.maxZipBytes);
+  return bundle;
+}
+
+/** Removes a bundle's zip, and the temporary folder buildBundle made for it when no outFile was given. */
+export async function disposeBundle(bundle: Pick<Bundle, 'file'>): Promise<void> {
+  const folder = dirname(bundle.file);
+  if (basename(folder).startsWith(TEMP_PREFIX) && dirname(folder) === tmpdir()) await rm(folder, { recursive: true, force: true });
+  else await rm(bundle.file, { force: true });
+}

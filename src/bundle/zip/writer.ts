@@ -1,0 +1,178 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { crc32, createDeflateRaw, deflateRaw } from 'node:zlib';
+import {
+  centralHeader,
+  endOfCentralDirectory,
+  LOCAL_HEADER_CRC_OFFSET,
+  localHeader,
+  MAX_UINT32,
+  METHOD_DEFLATE,
+  METHOD_STORE,
+  sizesField,
+  type EntryRecord,
+} from './format.js';
+import { ZipOutput } from './output.js';
+
+const deflateRawAsync = promisify(deflateRaw);
+
+/** One file to put in the zip. */
+export interface ZipInput {
+  /** Path inside the zip, `/`-separated, relative. */
+  name: string;
+  /** Where to read it (symlinks are followed). */
+  source: string;
+  size: number;
+  mode: 0o644 | 0o755;
+}
+
+export interface ZipOptions {
+  /** Deflate level; default 6, as Info-ZIP's default. */
+  level?: number;
+  /** Files larger than this are streamed through one deflate stream instead of read whole. Default 4 MiB. */
+  streamThreshold?: number;
+  /** Most files read and being deflated ahead of the one being written. Default 16. */
+  window?: number;
+  /** Most bytes of file data held ahead of the one being written. Default 24 MiB. */
+  windowBytes?: number;
+}
+
+export interface ZipWritten {
+  /** Bytes of the zip file. */
+  size: number;
+  /** Base64 SHA-256 of the zip file. */
+  sha256: string;
+}
+
+interface Prepared {
+  method: number;
+  crc: number;
+  size: number;
+  body: Buffer;
+}
+
+/** Orders names by their UTF-8 bytes, so the order never depends on locale or walk order. */
+export function compareNames(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * Writes a reproducible zip of `inputs` to `file`: entries in byte order of
+ * their names, a fixed date, modes 0644/0755, no directory entries, no extra
+ * fields, no comment. Files are deflated in parallel on the libuv pool and
+ * written strictly in order; large files are streamed, so memory stays
+ * bounded by the window whatever the package's size. Each entry is stored
+ * instead when deflate does not make it smaller (a choice made from the
+ * bytes alone, so still reproducible).
+ */
+export async function writeZip(file: string, inputs: readonly ZipInput[], options: ZipOptions = {}): Promise<ZipWritten> {
+  const level = options.level ?? 6;
+  const streamThreshold = options.streamThreshold ?? 4 * 1024 * 1024;
+  const window = options.window ?? 16;
+  const windowBytes = options.windowBytes ?? 24 * 1024 * 1024;
+
+  const entries = [...inputs].sort((a, b) => compareNames(a.name, b.name));
+  checkNames(entries);
+  const streamed = (i: number): boolean => entries[i]!.size > streamThreshold;
+
+  const out = new ZipOutput(file);
+  const records: EntryRecord[] = [];
+  const ahead = new Map<number, Promise<Prepared>>();
+  let next = 0;
+  let aheadBytes = 0;
+
+  // Starts reading and deflating the next entries, up to the window.
+  const fill = (): void => {
+    while (next < entries.length && ahead.size < window && (ahead.size === 0 || aheadBytes < windowBytes)) {
+      const i = next++;
+      if (streamed(i)) continue;
+      const work = prepare(entries[i]!, level);
+      work.catch(() => {}); // awaited in order below; this only keeps an early failure from being "unhandled"
+      ahead.set(i, work);
+      aheadBytes += entries[i]!.size;
+    }
+  };
+
+  try {
+    for (let i = 0; i < entries.length; i++) {
+      fill();
+      const input = entries[i]!;
+      const name = Buffer.from(input.name, 'utf8');
+      const offset = out.position;
+      if (streamed(i)) {
+        const sizes = await streamEntry(out, input, name, level);
+        records.push({ name, mode: input.mode, localHeaderOffset: offset, method: METHOD_DEFLATE, ...sizes });
+      } else {
+        const prepared = await ahead.get(i)!;
+        ahead.delete(i);
+        aheadBytes -= input.size;
+        const record = { name, mode: input.mode, localHeaderOffset: offset, method: prepared.method, crc: prepared.crc, compressedSize: prepared.body.length, size: prepared.size };
+        out.write(localHeader(record));
+        out.write(prepared.body);
+        records.push(record);
+      }
+      if (out.position > MAX_UINT32) throw new Error(`zip would exceed 4 GiB at ${input.name}; zip64 entries are not written`);
+    }
+    const cdOffset = out.position;
+    for (const record of records) out.write(centralHeader(record));
+    out.write(endOfCentralDirectory(records.length, cdOffset, out.position - cdOffset));
+  } finally {
+    out.close();
+  }
+  return { size: out.position, sha256: await out.sha256() };
+}
+
+async function prepare(input: ZipInput, level: number): Promise<Prepared> {
+  // readFileSync on purpose: thousands of small files read through the
+  // promise API cost ~0.4 ms each in pool round trips (LAMBDA.md §4.3).
+  const data = readFileSync(input.source);
+  const crc = crc32(data) >>> 0;
+  if (data.length === 0) return { method: METHOD_STORE, crc, size: 0, body: data };
+  const deflated = await deflateRawAsync(data, { level });
+  return deflated.length < data.length
+    ? { method: METHOD_DEFLATE, crc, size: data.length, body: deflated }
+    : { method: METHOD_STORE, crc, size: data.length, body: data };
+}
+
+async function streamEntry(out: ZipOutput, input: ZipInput, name: Buffer, level: number): Promise<{ crc: number; compressedSize: number; size: number }> {
+  const headerAt = out.position;
+  out.write(localHeader({ name, mode: input.mode, method: METHOD_DEFLATE, crc: 0, compressedSize: 0, size: 0 }));
+  let crc = 0;
+  let size = 0;
+  let compressedSize = 0;
+  // A fixed read size keeps the deflate stream's input identical from run to run.
+  await pipeline(
+    createReadStream(input.source, { highWaterMark: 1 << 20 }),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        crc = crc32(chunk, crc) >>> 0;
+        size += chunk.length;
+        yield chunk;
+      }
+    },
+    createDeflateRaw({ level }),
+    async (compressed: AsyncIterable<Buffer>) => {
+      for await (const chunk of compressed) {
+        out.write(chunk);
+        compressedSize += chunk.length;
+      }
+    },
+  );
+  if (size > MAX_UINT32 || compressedSize > MAX_UINT32) throw new Error(`${input.name} is over 4 GiB; zip64 entries are not written`);
+  out.patch(headerAt + LOCAL_HEADER_CRC_OFFSET, sizesField(crc, compressedSize, size));
+  return { crc, compressedSize, size };
+}
+
+/** The last guard: no entry may escape the root when unzipped, and names must be unique. */
+function checkNames(entries: readonly ZipInput[]): void {
+  let previous: string | undefined;
+  for (const { name } of entries) {
+    if (name === '' || name.startsWith('/') || name.includes('\\') || name.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+      throw new Error(`refusing zip entry name ${JSON.stringify(name)}: not a plain relative path`);
+    }
+    if (Buffer.byteLength(name) > 0xffff) throw new Error(`zip entry name too long: ${name.slice(0, 80)}...`);
+    if (name === previous) throw new Error(`duplicate zip entry ${name}`);
+    previous = name;
+  }
+}
