@@ -1,5 +1,215 @@
-import type { Command } from 'commander';
-import type { Logger } from '../log.js';
+import { realpath, rm } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import taskcluster from 'taskcluster-client';
+import { buildBundle, disposeBundle, DirectUploadTooLargeError, type Bundle } from '../bundle/index.js';
+import { UsageError } from '../errors.js';
+import { formatDuration, type Logger } from '../log.js';
+import { openLambdaAccess, type LambdaAccess } from '../lambda/access.js';
+import { formatCall, type CallObserver } from '../lambda/call-log.js';
+import type { SecretReader } from '../lambda/credentials.js';
+import { checkAndDeploy, type DeployResult } from '../lambda/deploy.js';
+import { descriptionFor } from '../lambda/function-config.js';
+import { gitHistory, type RevisionHistory } from '../lambda/history.js';
+import { redactingLogger, redactSecrets } from '../lambda/redact.js';
+import type { DeployTarget } from '../lambda/target.js';
+import type { WaitOptions } from '../lambda/wait.js';
+import type { Package } from '../packages/package.js';
+import { planPackages, type Plan } from '../packages/plan.js';
+import { cloneAtRevision, type Checkout } from '../repo/clone.js';
+import { remoteUrl } from '../repo/git.js';
+import { redactUrlsIn } from '../repo/repository-id.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export function registerDeploy(_program: Command, _logger: Logger): void {}
+interface DeployCommandOptions {
+  repoUrl?: string;
+  revision?: string;
+  force?: boolean;
+  check?: boolean;
+  allowDirty?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `--json` output: exactly one object. */
+export interface DeployJson {
+  action: DeployResult['action'] | 'checked';
+  functionName: string;
+  revision: string;
+  codeSha256: string | null;
+  version: string | null;
+  /** Only with --check: the Description a deploy would set. */
+  description?: string;
+}
+
+export function registerDeploy(program: Command, logger: Logger): void {
+  program
+    .command('deploy')
+    .description('check-and-deploy one package: ask Lambda which revision it runs, and bundle and deploy only when it is not this one (or a newer one)')
+    .argument('<path>', 'the package folder: from the current folder in a checkout, from the repository root with --revision')
+    .addOption(new Option('--repo-url <url>', 'the repository\'s URL: the source of the repository id, and what --revision clones; credentials in it are never printed'))
+    .addOption(new Option('--revision <sha>', 'clone --repo-url at this commit (the push\'s head) into a temporary folder and deploy from there, as a task does'))
+    .option('--force', 'deploy even when Lambda runs this revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
+    .option('--check', 'only bundle, and print the Description and CodeSha256 a deploy would set; no AWS access at all')
+    .option('--allow-dirty', 'deploy a package with uncommitted changes (they are not deployed: the bundle holds the files at its revision)')
+    .option('--json', 'print one JSON object on stdout: {action, functionName, revision, codeSha256, version}')
+    .option('-q, --quiet', 'leave out the per-call lines (one per Lambda API call)')
+    .action(async (path: string, options: DeployCommandOptions) => {
+      const out = await redactingErrors(() => deployCommand(path, options, redactingLogger(logger)));
+      if (options.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+      else if (out.action === 'checked') process.stdout.write(`Description: ${out.description}\nCodeSha256: ${out.codeSha256}\n`);
+    });
+}
+
+/** Whatever fails, its message reaches the user without a credential in it. */
+export async function redactingErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Error) {
+      error.message = redactSecrets(error.message);
+      if (error.stack) error.stack = redactSecrets(error.stack);
+    }
+    throw error;
+  }
+}
+
+export const forcedByEnvironment = (env: NodeJS.ProcessEnv = process.env): boolean => ['1', 'true'].includes((env.LAMBDA_SYNC_FORCE ?? '').toLowerCase());
+
+async function deployCommand(path: string, options: DeployCommandOptions, logger: Logger): Promise<DeployJson> {
+  if (options.revision !== undefined && options.repoUrl === undefined) {
+    throw new UsageError('--revision needs --repo-url: the repository to clone at that revision');
+  }
+  let checkout: Checkout | undefined;
+  try {
+    if (options.revision !== undefined) {
+      checkout = await logger.step(`clone ${redactUrlsIn(options.repoUrl!)} at ${options.revision}`, () => cloneAtRevision(options.repoUrl!, options.revision!));
+    }
+    const root = checkout ? resolve(checkout.dir, path) : resolve(path);
+    const plan = await planPackages({ root, repoUrl: options.repoUrl, logger, ...(checkout ? { deepen: checkout.deepen } : {}) });
+    const pkg = packageAt(plan, await realpath(root), path);
+    if (pkg.dirty) {
+      const what = `${pkg.path} has uncommitted changes; the bundle holds its files at ${pkg.revision ?? 'its revision'}, without them`;
+      if (!options.check && !options.allowDirty) throw new UsageError(what, 'commit the changes first, or pass --allow-dirty to deploy the committed revision anyway');
+      logger.warn(what);
+    }
+    if (options.check) return await checkPackage(plan, pkg, logger);
+
+    const history = await historyFor(plan, checkout, logger);
+    const access = await openAccess(plan, { logger, printCalls: !options.quiet });
+    try {
+      const started = performance.now();
+      const result = await deployPackage(plan, pkg, access, { force: options.force === true || forcedByEnvironment(), history, logger });
+      logger.info(`${result.action} ${result.functionName} (${pkg.path}@${result.revision.slice(0, 12)}): ${result.detail} (${formatDuration(performance.now() - started)})`);
+      return { action: result.action, functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version };
+    } finally {
+      access.close();
+    }
+  } finally {
+    if (checkout) await rm(checkout.dir, { recursive: true, force: true });
+  }
+}
+
+/** The package whose folder is `root`; `path` is how the user wrote it. */
+function packageAt(plan: Plan, root: string, path: string): Package {
+  const wanted = relative(plan.gitRoot, root).split('\\').join('/');
+  const pkg = plan.packages.find((p) => p.path === wanted);
+  if (pkg) return pkg;
+  const under = plan.packages.map((p) => p.path);
+  throw new UsageError(
+    `${path} is not a package folder${under.length ? `; packages under it: ${under.slice(0, 5).join(', ')}${under.length > 5 ? ', ...' : ''}` : ''}`,
+    'pass the folder that holds the package (its lambda.yml, or its package.json with a "lambda" object)',
+  );
+}
+
+function revisionOf(pkg: Package): string {
+  if (pkg.revision === undefined) throw new UsageError(`${pkg.path} has never been committed, so it has no revision to deploy`, 'commit it first');
+  return pkg.revision;
+}
+
+export function targetOf(plan: Plan, pkg: Package): DeployTarget {
+  return { repository: plan.repository, path: pkg.path, functionName: pkg.functionName, revision: revisionOf(pkg), config: pkg.config, configFile: pkg.configFile };
+}
+
+/** --check: what a deploy would set, without any AWS access. */
+async function checkPackage(plan: Plan, pkg: Package, logger: Logger): Promise<DeployJson> {
+  const target = targetOf(plan, pkg);
+  const bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger, limits: { maxZipBytes: Infinity } });
+  await disposeBundle(bundle);
+  const description = descriptionFor(target);
+  logger.info(`checked ${pkg.path}: ${bundle.fileCount} files, ${bundle.size} bytes zipped`);
+  return { action: 'checked', functionName: target.functionName, revision: target.revision, codeSha256: bundle.codeSha256, version: null, description };
+}
+
+/** A task's clone fetches an unknown deployed commit from its origin; a checkout from `origin` when it has one. */
+export async function historyFor(plan: Plan, checkout: Checkout | undefined, logger: Logger): Promise<RevisionHistory> {
+  const remote = checkout || (await remoteUrl(plan.gitRoot)) !== undefined ? 'origin' : undefined;
+  return gitHistory(plan.gitRoot, { ...(remote ? { remote } : {}), ...(checkout ? { deepen: checkout.deepen } : {}), logger });
+}
+
+/** Reads a Taskcluster secret through the task's taskcluster-proxy, which signs the request with the task's scopes. */
+export function proxySecretReader(proxyUrl: string): SecretReader {
+  const secrets = new taskcluster.Secrets({ rootUrl: proxyUrl });
+  return async (name) => (await secrets.get(name)).secret;
+}
+
+export interface OpenAccessOptions {
+  logger: Logger;
+  /** Print one line per Lambda API call (waiters' polls left out). */
+  printCalls: boolean;
+  /** Sees every call, for counts. */
+  onCall?: CallObserver;
+  env?: NodeJS.ProcessEnv;
+  endpoints?: { lambda?: string; sts?: string; s3?: string };
+}
+
+export function openAccess(plan: Plan, options: OpenAccessOptions): Promise<LambdaAccess> {
+  const env = options.env ?? process.env;
+  const proxy = env.TASKCLUSTER_PROXY_URL;
+  return openLambdaAccess({
+    rootConfig: plan.rootConfig,
+    env,
+    ...(proxy ? { readSecret: proxySecretReader(proxy) } : {}),
+    logger: options.logger,
+    onCall: (call) => {
+      options.onCall?.(call);
+      if (options.printCalls && !call.quiet) options.logger.info(redactSecrets(formatCall(call, formatDuration)));
+    },
+    ...(options.endpoints ? { endpoints: options.endpoints } : {}),
+  });
+}
+
+export interface DeployPackageOptions {
+  force: boolean;
+  history: RevisionHistory;
+  logger: Logger;
+  wait?: WaitOptions;
+}
+
+/** Check-and-deploy one planned package: the bundle is built only when Lambda needs it, and removed after. */
+export async function deployPackage(plan: Plan, pkg: Package, access: LambdaAccess, options: DeployPackageOptions): Promise<DeployResult> {
+  const target = targetOf(plan, pkg);
+  const fn = access.forFunction({ functionName: pkg.functionName, executionRoleArn: pkg.config.role });
+  let bundle: Bundle | undefined;
+  try {
+    return await checkAndDeploy(target, {
+      client: fn.client,
+      history: options.history,
+      logger: options.logger,
+      force: options.force,
+      ...(options.wait ? { wait: options.wait } : {}),
+      code: { s3Bucket: fn.s3Bucket, uploadToS3: fn.uploadToS3 },
+      bundle: async () => {
+        try {
+          // With a bucket, any size can go through S3; without one, the bundler refuses what Lambda would.
+          bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger: options.logger, ...(fn.s3Bucket ? { limits: { maxZipBytes: Infinity } } : {}) });
+        } catch (error) {
+          if (error instanceof DirectUploadTooLargeError) await disposeBundle(error.bundle);
+          throw error;
+        }
+        return bundle;
+      },
+    });
+  } finally {
+    if (bundle) await disposeBundle(bundle);
+  }
+}

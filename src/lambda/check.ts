@@ -1,6 +1,6 @@
 import { GetFunctionCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { revisionInDescription } from '../packages/description.js';
-import { LambdaCallError, isNotFound } from './errors.js';
+import { failedCall, isNotFound } from './errors.js';
 import type { RevisionHistory } from './history.js';
 
 /** What Lambda says is deployed under a function name. */
@@ -21,7 +21,7 @@ export async function readDeployed(client: LambdaClient, functionName: string): 
     return { kind: 'present', configuration, revision: revisionInDescription(configuration.Description) };
   } catch (error) {
     if (isNotFound(error)) return { kind: 'missing' };
-    throw new LambdaCallError('GetFunction', functionName, error);
+    throw failedCall('GetFunction', functionName, error);
   }
 }
 
@@ -40,6 +40,8 @@ export type Decision =
  */
 export async function decide(deployed: Deployed, revision: string, history: RevisionHistory, force: boolean): Promise<Decision> {
   if (deployed.kind === 'missing') return { kind: 'create' };
+  // A failed creation already carries our Description; it is not deployed.
+  if (deployed.configuration.State === 'Failed') return { kind: 'update', why: 'its creation failed' };
   if (force) return { kind: 'update', why: 'forced' };
   const theirs = deployed.revision;
   if (theirs === revision) return { kind: 'skip' };

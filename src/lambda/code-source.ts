@@ -24,6 +24,8 @@ export interface CodeSourceOptions {
   uploadToS3: S3Uploader | undefined;
   /** Tests lower it to exercise the S3 path with small bundles. */
   directUploadLimit?: number;
+  /** After Lambda refused a direct upload as too large (413): the base64 request, not the zip, is what it measures. */
+  viaS3?: boolean;
 }
 
 /** Objects live under one prefix per function, so a session policy can name it. */
@@ -34,7 +36,7 @@ const hexSha = (codeSha256: string): string => Buffer.from(codeSha256, 'base64')
 
 export async function codeSource(bundle: BundleFile, options: CodeSourceOptions): Promise<CodeSource> {
   const limit = options.directUploadLimit ?? MAX_DIRECT_UPLOAD;
-  if (bundle.size <= limit) return { ZipFile: await readFile(bundle.file) };
+  if (bundle.size <= limit && !options.viaS3) return { ZipFile: await readFile(bundle.file) };
   if (!options.s3Bucket || !options.uploadToS3) {
     throw new OperationError(
       `${options.functionName}: the bundle is ${megabytes(bundle.size)}, over Lambda's ${megabytes(limit)} limit for code sent directly`,

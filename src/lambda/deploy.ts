@@ -10,8 +10,8 @@ import { OperationError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { quietly } from './call-log.js';
 import { decide, readDeployed, type Deployed } from './check.js';
-import { codeSource, type BundleFile, type CodeSourceOptions } from './code-source.js';
-import { LambdaCallError, isAlreadyExists, isStaleRevision } from './errors.js';
+import { codeSource, type BundleFile, type CodeSource, type CodeSourceOptions } from './code-source.js';
+import { LambdaCallError, failedCall, isAlreadyExists, isRequestTooLarge, isStaleRevision } from './errors.js';
 import { configurationRequest, createRequest, descriptionFor, functionTags } from './function-config.js';
 import type { RevisionHistory } from './history.js';
 import { publishAndPoint } from './publish.js';
@@ -117,19 +117,33 @@ class DeployRun {
     return this.bundled;
   }
 
-  private async code(bundle: BundleFile) {
-    return codeSource(bundle, { functionName: this.name, s3Bucket: undefined, uploadToS3: undefined, ...this.deps.code });
+  private code(bundle: BundleFile, viaS3 = false) {
+    return codeSource(bundle, { functionName: this.name, s3Bucket: undefined, uploadToS3: undefined, ...this.deps.code, viaS3 });
+  }
+
+  /**
+   * Sends the code directly, or through S3 when it is over the limit. A 413
+   * for a zip just under 50 MB (its base64 JSON is what Lambda measures)
+   * sends it again through S3 when a bucket is configured.
+   */
+  private async withCode<T>(bundle: BundleFile, send: (code: CodeSource) => Promise<T>): Promise<T> {
+    try {
+      return await send(await this.code(bundle));
+    } catch (error) {
+      if (!isRequestTooLarge(error) || !this.deps.code?.s3Bucket) throw error;
+      this.logger.info(`${this.name}: Lambda refused the direct upload as too large; sending it through S3`);
+      return send(await this.code(bundle, true));
+    }
   }
 
   private async create(): Promise<DeployResult | ChangedUnderUs> {
     const bundle = await this.bundle();
-    const request = createRequest(this.target, await this.code(bundle));
     try {
-      await this.client.send(new CreateFunctionCommand(request));
+      await this.withCode(bundle, (code) => this.client.send(new CreateFunctionCommand(createRequest(this.target, code))));
     } catch (error) {
       // Another task created it between our check and our create: go on as an update.
       if (isAlreadyExists(error)) return new ChangedUnderUs('it was created by someone else');
-      throw new LambdaCallError('CreateFunction', this.name, error);
+      throw failedCall('CreateFunction', this.name, error);
     }
     const active = await this.logger.step(`wait until ${this.name} is Active`, () => quietly(() => waitUntilActive(this.client, this.name, this.wait)));
     this.checkSha(active.Configuration, bundle);
@@ -154,13 +168,14 @@ class DeployRun {
     const architecture = this.target.config.architecture;
     const codeIsOurs = current.CodeSha256 === bundle.codeSha256 && (current.Architectures?.[0] ?? 'x86_64') === architecture;
     if (!codeIsOurs) {
-      const code = await this.code(bundle);
+      const revisionId = current.RevisionId;
       try {
-        await retryWhileUpdating(this.client, this.name, this.wait, () =>
-          this.client.send(new UpdateFunctionCodeCommand({ FunctionName: this.name, ...code, Architectures: [architecture], RevisionId: current.RevisionId })));
+        await this.withCode(bundle, (code) =>
+          retryWhileUpdating(this.client, this.name, this.wait, () =>
+            this.client.send(new UpdateFunctionCodeCommand({ FunctionName: this.name, ...code, Architectures: [architecture], RevisionId: revisionId }))));
       } catch (error) {
         if (isStaleRevision(error)) return new ChangedUnderUs('its RevisionId moved before our code update');
-        throw new LambdaCallError('UpdateFunctionCode', this.name, error);
+        throw failedCall('UpdateFunctionCode', this.name, error);
       }
       // The waiter's last read is fresh: it gives the RevisionId for the next write.
       current = (await this.logger.step(`wait until ${this.name}'s code update is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait))))
@@ -174,7 +189,7 @@ class DeployRun {
         this.client.send(new UpdateFunctionConfigurationCommand(configurationRequest(this.target, current.RevisionId))));
     } catch (error) {
       if (isStaleRevision(error)) return new ChangedUnderUs('its RevisionId moved before our configuration update');
-      throw new LambdaCallError('UpdateFunctionConfiguration', this.name, error);
+      throw failedCall('UpdateFunctionConfiguration', this.name, error);
     }
     const updated = await this.logger.step(`wait until ${this.name}'s configuration update is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait)));
     await this.tag(updated.Configuration?.FunctionArn);

@@ -1,4 +1,4 @@
-import { OperationError } from '../errors.js';
+import { LambdaSyncError, OperationError } from '../errors.js';
 
 /**
  * What the SDK throws carries the wire error name (`err.name`, also for
@@ -36,6 +36,12 @@ export function isUpdateInProgress(error: unknown): boolean {
   return awsErrorFacts(error).name === 'ResourceConflictException' && !isAlreadyExists(error);
 }
 
+/** 413: the request (the base64 zip in JSON) is over Lambda's limit. */
+export const isRequestTooLarge = (error: unknown): boolean => {
+  const { name, status } = awsErrorFacts(error);
+  return name === 'RequestEntityTooLargeException' || name === 'RequestTooLargeException' || status === 413;
+};
+
 /** 412: the RevisionId we sent is stale; someone else changed the function since we read it. */
 export const isStaleRevision = (error: unknown): boolean => awsErrorFacts(error).name === 'PreconditionFailedException';
 
@@ -55,6 +61,11 @@ export class LambdaCallError extends OperationError {
   ) {
     super(`${functionName}: ${describeAwsError(operation, awsError)}`, hintFor(awsError));
   }
+}
+
+/** `error` as it should reach the user: our own errors pass through, the SDK's are wrapped with the call that failed. */
+export function failedCall(operation: string, functionName: string, error: unknown): LambdaSyncError {
+  return error instanceof LambdaSyncError ? error : new LambdaCallError(operation, functionName, error);
 }
 
 /** Lambda finished an update or a creation as Failed; the message is Lambda's own reason. */

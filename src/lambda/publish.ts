@@ -1,6 +1,6 @@
 import { CreateAliasCommand, GetAliasCommand, PublishVersionCommand, UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { Logger } from '../log.js';
-import { LambdaCallError, isAlreadyExists, isNotFound, isStaleRevision } from './errors.js';
+import { failedCall, isAlreadyExists, isNotFound, isStaleRevision } from './errors.js';
 import { retryWhileUpdating, type WaitOptions } from './wait.js';
 
 export interface PublishInput {
@@ -30,7 +30,7 @@ export async function publishAndPoint(client: LambdaClient, input: PublishInput,
       logger.warn(`${functionName} changed after this deploy; not publishing a version for alias ${alias}`);
       return undefined;
     }
-    throw new LambdaCallError('PublishVersion', functionName, error);
+    throw failedCall('PublishVersion', functionName, error);
   }
   await pointAlias(client, functionName, alias, version, wait);
   return version;
@@ -42,7 +42,7 @@ async function pointAlias(client: LambdaClient, functionName: string, alias: str
     try {
       revisionId = (await client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }))).RevisionId;
     } catch (error) {
-      if (!isNotFound(error)) throw new LambdaCallError('GetAlias', functionName, error);
+      if (!isNotFound(error)) throw failedCall('GetAlias', functionName, error);
     }
     try {
       if (revisionId === undefined) {
@@ -55,7 +55,7 @@ async function pointAlias(client: LambdaClient, functionName: string, alias: str
     } catch (error) {
       // Another deploy created or moved the alias between our read and our write: read again.
       if ((isAlreadyExists(error) || isStaleRevision(error)) && attempt < 3) continue;
-      throw new LambdaCallError(revisionId === undefined ? 'CreateAlias' : 'UpdateAlias', functionName, error);
+      throw failedCall(revisionId === undefined ? 'CreateAlias' : 'UpdateAlias', functionName, error);
     }
   }
 }

@@ -1,3 +1,5 @@
+import type { Logger } from '../log.js';
+
 /**
  * Credentials never appear in output, logs or errors. Every secret value this
  * process learns (keys read from a Taskcluster secret, keys STS hands back) is
@@ -20,4 +22,13 @@ export function redactSecrets(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join('***');
   }
   return out;
+}
+
+/** A logger whose every line passes through `redactSecrets`. */
+export function redactingLogger(logger: Logger): Logger {
+  return {
+    info: (message) => logger.info(redactSecrets(message)),
+    warn: (message) => logger.warn(redactSecrets(message)),
+    step: (label, work, describe) => logger.step(redactSecrets(label), work, describe && ((result) => redactSecrets(describe(result)))),
+  };
 }

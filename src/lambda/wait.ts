@@ -6,7 +6,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { OperationError } from '../errors.js';
-import { FunctionFailedError, LambdaCallError, isUpdateInProgress } from './errors.js';
+import { FunctionFailedError, failedCall, isUpdateInProgress } from './errors.js';
 
 /** How the waiters poll (GetFunction, against the 100 rps quota). Seconds. */
 export interface WaitOptions {
@@ -34,7 +34,7 @@ async function readFunction(client: LambdaClient, functionName: string): Promise
   try {
     return await client.send(new GetFunctionCommand({ FunctionName: functionName }));
   } catch (error) {
-    throw new LambdaCallError('GetFunction', functionName, error);
+    throw failedCall('GetFunction', functionName, error);
   }
 }
 
