@@ -41,6 +41,7 @@ export function decisionIdentity(env: NodeJS.ProcessEnv, options: IdentityOption
     return { creatorTaskId: made, taskGroupId: made, insideTask: false };
   }
   const creatorTaskId = check(taskId, 'TASK_ID');
-  const group = options.taskGroupId ?? env.TASK_GROUP_ID ?? creatorTaskId;
+  // An empty variable counts as unset.
+  const group = options.taskGroupId || env.TASK_GROUP_ID || creatorTaskId;
   return { creatorTaskId, taskGroupId: check(group, options.taskGroupId ? '--task-group-id' : 'TASK_GROUP_ID'), insideTask: true };
 }
