@@ -65,8 +65,8 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
   const staging = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}stage-`));
   let bundle: Bundle;
   try {
+    const filter = createFilter(pkg); // first: a bad glob fails before any work
     const staged = await stagePackage({ gitRoot: options.gitRoot, pkg, revision: options.revision, stageRoot: join(staging, 'tree'), logger });
-    const filter = createFilter(pkg);
     const files = await logger.step(
       `collect the files of ${pkg.path}`,
       async () => collectFiles(staged.packageDir, pkg.path, filter, logger),

@@ -70,11 +70,29 @@ async function runNpm(args: string[], dir: string, packagePath: string, logger: 
   const run = await runLogged('npm', args, { cwd: dir, logger, env: NPM_ENV });
   if (run.notFound) throw new UsageError('npm is not installed or not on PATH', 'install Node.js with npm (npm 7 or newer)');
   if (run.exitCode === 0) return;
-  const shown = errorLines(run.lines, /^npm (error|ERR!)/);
+  const shown = npmErrorLines(run.lines);
   throw new OperationError(
     `npm ${args[0]} failed for package ${packagePath} (exit ${run.exitCode}):\n${shown.map((l) => `  ${l}`).join('\n')}`,
     args[0] === 'ci'
       ? `reproduce with: cd ${packagePath} && npm ${args.join(' ')} (if package-lock.json is out of date: run npm install there and commit it)`
       : `reproduce with: cd ${packagePath} && npm ${args.join(' ')}`,
   );
+}
+
+/**
+ * npm's own error lines, without the blank ones and without the usage text
+ * it appends to a usage error (EUSAGE): the first lines say what went wrong,
+ * the last one where the full log is.
+ */
+export function npmErrorLines(lines: readonly string[], max = 12): string[] {
+  const errors: string[] = [];
+  for (const line of lines) {
+    if (/^npm (error|ERR!) Usage:/.test(line)) break;
+    if (/^npm (error|ERR!)\s*\S/.test(line)) errors.push(line);
+  }
+  if (errors.length === 0) return errorLines(lines, /$^/, max);
+  const logLine = lines.find((l) => /A complete log of this run can be found in/.test(l));
+  const shown = errors.slice(0, max);
+  if (logLine && !shown.includes(logLine)) shown.push(logLine);
+  return shown;
 }

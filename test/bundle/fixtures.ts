@@ -1,6 +1,9 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestRepo, tempDir } from '../support/git-repo.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { GIT_ENV, TestRepo, tempDir } from '../support/git-repo.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { run } from '../../src/commands/index.js';
 
@@ -28,10 +31,12 @@ export function fnLockfile(dependencies: Record<string, string> = { greeting: 'f
  * production path dependency (greeting), a dev one (test-helper), a lockfile,
  * an executable file, a symlink inside the package, and tracked secrets that
  * the default excludes must keep out. Committed; then an untracked `.env`
- * and a stray node_modules file are left in the working tree.
+ * and a stray node_modules file are left in the working tree. The first
+ * commit holds only a README.
  */
 export function functionsRepo(): TestRepo {
   const repo = new TestRepo();
+  repo.write('README.md', 'functions\n').commit('initial');
   repo.writeJson('shared/greeting/package.json', { name: 'greeting', version: '1.0.0', main: 'index.js' });
   repo.write('shared/greeting/index.js', 'exports.greet = (name) => `hello, ${name}`;\n');
   repo.writeJson('shared/test-helper/package.json', { name: 'test-helper', version: '1.0.0', main: 'index.js' });
@@ -60,28 +65,31 @@ export function functionsRepo(): TestRepo {
 
 export interface CliRun {
   code: number;
-  stdout: string;
   errors: string[];
   log: string[];
 }
 
-/** Runs `lambda-sync bundle` in-process through the CLI's run(), capturing its output. */
+/**
+ * Runs `lambda-sync bundle` in-process through the CLI's run(), capturing its
+ * error lines and step log. (stdout is not captured: under node --test it is
+ * the runner's own channel; spawnBundleCli covers what the command prints.)
+ */
 export async function runBundleCli(args: string[]): Promise<CliRun> {
   const log: string[] = [];
   const errors: string[] = [];
   const logger: Logger = createLogger((line) => log.push(line));
-  let stdout = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    const code = await run(['node', 'lambda-sync', 'bundle', ...args], { logger, writeError: (line) => errors.push(line) });
-    return { code, stdout, errors, log };
-  } finally {
-    process.stdout.write = write;
-  }
+  const code = await run(['node', 'lambda-sync', 'bundle', ...args], { logger, writeError: (line) => errors.push(line) });
+  return { code, errors, log };
+}
+
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+/** Runs the compiled CLI as a user would, in a child process. */
+export async function spawnBundleCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const result = await promisify(execFile)(process.execPath, [CLI, 'bundle', ...args], { env: { ...GIT_ENV, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' } }).catch(
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '', code: error.code ?? 1 }),
+  );
+  return { code: 'code' in result ? (result.code as number) : 0, stdout: result.stdout, stderr: result.stderr };
 }
 
 export function emptyOutDir(): string {
