@@ -1,24 +1,22 @@
+import { existsSync } from 'node:fs';
 import { realpath, rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import taskcluster from 'taskcluster-client';
-import { buildBundle, disposeBundle, DirectUploadTooLargeError, type Bundle } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
 import { UsageError } from '../errors.js';
 import { formatDuration, type Logger } from '../log.js';
-import { openLambdaAccess, type LambdaAccess } from '../lambda/access.js';
-import { formatCall, type CallObserver } from '../lambda/call-log.js';
-import type { SecretReader } from '../lambda/credentials.js';
-import { checkAndDeploy, type DeployResult } from '../lambda/deploy.js';
-import { descriptionFor } from '../lambda/function-config.js';
-import { gitHistory, type RevisionHistory } from '../lambda/history.js';
+import type { CallObserver, DeployResult, DeployTarget, LambdaAccess, RevisionHistory, SecretReader, WaitOptions } from '../lambda/index.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
-import type { DeployTarget } from '../lambda/target.js';
-import type { WaitOptions } from '../lambda/wait.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { cloneAtRevision, type Checkout } from '../repo/clone.js';
-import { remoteUrl } from '../repo/git.js';
+import { git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
+
+// The AWS SDK, taskcluster-client and the bundler are loaded when a deploy
+// runs, not when the CLI starts: every other command starts faster.
+const lambda = () => import('../lambda/index.js');
+const bundler = () => import('../bundle/index.js');
 
 interface DeployCommandOptions {
   repoUrl?: string;
@@ -85,8 +83,10 @@ async function deployCommand(path: string, options: DeployCommandOptions, logger
       checkout = await logger.step(`clone ${redactUrlsIn(options.repoUrl!)} at ${options.revision}`, () => cloneAtRevision(options.repoUrl!, options.revision!));
     }
     const root = checkout ? resolve(checkout.dir, path) : resolve(path);
+    if (!existsSync(root)) throw new UsageError(`${path} does not exist${checkout ? ` at ${options.revision}` : ''}`);
     const plan = await planPackages({ root, repoUrl: options.repoUrl, logger, ...(checkout ? { deepen: checkout.deepen } : {}) });
     const pkg = packageAt(plan, await realpath(root), path);
+    await requireCommitted(plan, pkg);
     if (pkg.dirty) {
       const what = `${pkg.path} has uncommitted changes; the bundle holds its files at ${pkg.revision ?? 'its revision'}, without them`;
       if (!options.check && !options.allowDirty) throw new UsageError(what, 'commit the changes first, or pass --allow-dirty to deploy the committed revision anyway');
@@ -121,6 +121,12 @@ function packageAt(plan: Plan, root: string, path: string): Package {
   );
 }
 
+/** A package that exists only in the working tree has nothing to bundle (bundles hold committed files). */
+async function requireCommitted(plan: Plan, pkg: Package): Promise<void> {
+  const { exitCode } = await git(plan.gitRoot, ['cat-file', '-e', `${plan.head}:${pkg.path}`], { okExitCodes: [1, 128] });
+  if (exitCode !== 0) throw new UsageError(`${pkg.path} has never been committed, so it has no revision to deploy`, 'commit it first');
+}
+
 function revisionOf(pkg: Package): string {
   if (pkg.revision === undefined) throw new UsageError(`${pkg.path} has never been committed, so it has no revision to deploy`, 'commit it first');
   return pkg.revision;
@@ -133,9 +139,10 @@ export function targetOf(plan: Plan, pkg: Package): DeployTarget {
 /** --check: what a deploy would set, without any AWS access. */
 async function checkPackage(plan: Plan, pkg: Package, logger: Logger): Promise<DeployJson> {
   const target = targetOf(plan, pkg);
+  const { buildBundle, disposeBundle } = await bundler();
   const bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger, limits: { maxZipBytes: Infinity } });
   await disposeBundle(bundle);
-  const description = descriptionFor(target);
+  const description = (await lambda()).descriptionFor(target);
   logger.info(`checked ${pkg.path}: ${bundle.fileCount} files, ${bundle.size} bytes zipped`);
   return { action: 'checked', functionName: target.functionName, revision: target.revision, codeSha256: bundle.codeSha256, version: null, description };
 }
@@ -143,13 +150,15 @@ async function checkPackage(plan: Plan, pkg: Package, logger: Logger): Promise<D
 /** A task's clone fetches an unknown deployed commit from its origin; a checkout from `origin` when it has one. */
 export async function historyFor(plan: Plan, checkout: Checkout | undefined, logger: Logger): Promise<RevisionHistory> {
   const remote = checkout || (await remoteUrl(plan.gitRoot)) !== undefined ? 'origin' : undefined;
-  return gitHistory(plan.gitRoot, { ...(remote ? { remote } : {}), ...(checkout ? { deepen: checkout.deepen } : {}), logger });
+  return (await lambda()).gitHistory(plan.gitRoot, { ...(remote ? { remote } : {}), ...(checkout ? { deepen: checkout.deepen } : {}), logger });
 }
 
 /** Reads a Taskcluster secret through the task's taskcluster-proxy, which signs the request with the task's scopes. */
 export function proxySecretReader(proxyUrl: string): SecretReader {
-  const secrets = new taskcluster.Secrets({ rootUrl: proxyUrl });
-  return async (name) => (await secrets.get(name)).secret;
+  return async (name) => {
+    const { default: taskcluster } = await import('taskcluster-client');
+    return (await new taskcluster.Secrets({ rootUrl: proxyUrl }).get(name)).secret;
+  };
 }
 
 export interface OpenAccessOptions {
@@ -162,9 +171,10 @@ export interface OpenAccessOptions {
   endpoints?: { lambda?: string; sts?: string; s3?: string };
 }
 
-export function openAccess(plan: Plan, options: OpenAccessOptions): Promise<LambdaAccess> {
+export async function openAccess(plan: Plan, options: OpenAccessOptions): Promise<LambdaAccess> {
   const env = options.env ?? process.env;
   const proxy = env.TASKCLUSTER_PROXY_URL;
+  const { openLambdaAccess, formatCall } = await lambda();
   return openLambdaAccess({
     rootConfig: plan.rootConfig,
     env,
@@ -190,6 +200,8 @@ export async function deployPackage(plan: Plan, pkg: Package, access: LambdaAcce
   const target = targetOf(plan, pkg);
   const fn = access.forFunction({ functionName: pkg.functionName, executionRoleArn: pkg.config.role });
   let bundle: Bundle | undefined;
+  const { checkAndDeploy } = await lambda();
+  const { buildBundle, disposeBundle, DirectUploadTooLargeError } = await bundler();
   try {
     return await checkAndDeploy(target, {
       client: fn.client,

@@ -26,18 +26,26 @@ export interface GitHistoryOptions {
 export function gitHistory(gitRoot: string, options: GitHistoryOptions = {}): RevisionHistory {
   return {
     async compare(deployed, ours) {
-      let answer = await isAncestor(gitRoot, ours, deployed);
-      if (answer === undefined && options.remote) {
+      const order = async (): Promise<RevisionOrder> => {
+        if (!(await commitKnown(gitRoot, deployed))) return 'unknown';
+        const answer = await isAncestor(gitRoot, ours, deployed);
+        return answer === undefined ? 'unknown' : answer ? 'newer' : 'not-newer';
+      };
+      let answer = await order();
+      if (answer === 'unknown' && options.remote) {
         const remote = options.remote;
         await git(gitRoot, ['fetch', '--quiet', '--no-tags', remote, deployed]).catch((error: unknown) => {
           options.logger?.warn(`could not fetch the deployed commit ${deployed} from ${remote}: ${error instanceof Error ? error.message : String(error)}`);
         });
-        answer = await isAncestor(gitRoot, ours, deployed);
+        answer = await order();
       }
-      if (answer === undefined && options.deepen && (await options.deepen())) {
-        answer = await isAncestor(gitRoot, ours, deployed);
-      }
-      return answer === undefined ? 'unknown' : answer ? 'newer' : 'not-newer';
+      if (answer === 'unknown' && options.deepen && (await options.deepen())) answer = await order();
+      return answer;
     },
   };
+}
+
+async function commitKnown(gitRoot: string, sha: string): Promise<boolean> {
+  const { exitCode } = await git(gitRoot, ['cat-file', '-e', `${sha}^{commit}`], { okExitCodes: [1, 128] });
+  return exitCode === 0;
 }

@@ -11,7 +11,7 @@ import type { RevisionHistory, RevisionOrder } from '../../src/lambda/history.js
 import type { DeployTarget } from '../../src/lambda/target.js';
 import type { WaitOptions } from '../../src/lambda/wait.js';
 import { repositoryIdFromUrl } from '../../src/repo/repository-id.js';
-import { tempDir } from '../support/git-repo.js';
+import { TestRepo, tempDir } from '../support/git-repo.js';
 import type { LambdaServer } from '../support/lambda-server.js';
 import { makeZip } from '../support/zip.js';
 
@@ -74,4 +74,39 @@ export function fixedHistory(order: RevisionOrder): RevisionHistory {
 /** A client of the double, recording what the middleware sees. */
 export function clientOf(server: LambdaServer, seen: CallRecord[] = [], creds?: { accessKeyId?: string }) {
   return createLambdaClient({ ...server.clientConfig(creds), onCall: (c) => seen.push(c) });
+}
+
+export const REPO_URL = 'https://github.com/example/functions';
+
+/** A repository of packages `paths`, committed, with `origin` set to REPO_URL and the role in lambda-sync.yml. */
+export function repoWithPackages(paths: string[], rootConfig = `defaults:\n  role: ${ROLE}\n`): TestRepo {
+  const repo = new TestRepo();
+  repo.write('lambda-sync.yml', rootConfig);
+  for (const path of paths) repo.addPackage(path, { lambda: {} });
+  repo.git('remote', 'add', 'origin', `${REPO_URL}.git`);
+  repo.commit('packages');
+  return repo;
+}
+
+/** Makes git fetch REPO_URL from the local `repo`, so that `--repo-url REPO_URL --revision <sha>` clones offline. */
+export function redirectGitEnv(repo: TestRepo): NodeJS.ProcessEnv {
+  return {
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: `url.${repo.dir}.insteadOf`,
+    GIT_CONFIG_VALUE_0: `${REPO_URL}.git`,
+    GIT_CONFIG_KEY_1: `url.${repo.dir}.insteadOf`,
+    GIT_CONFIG_VALUE_1: REPO_URL,
+  };
+}
+
+/** Environment for a CLI child process talking to the Lambda double: no ambient AWS config, no SDK warning. */
+export function cliEnv(server: LambdaServer | undefined, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...(server ? server.env() : {}),
+    ...extra,
+  };
 }

@@ -1,0 +1,16 @@
+// The public face of src/lambda: check-and-deploy against the Lambda API, and
+// AWS credentials. Commands load it lazily (it pulls in the AWS SDK), so that
+// commands without AWS access start fast.
+export { openLambdaAccess, type AccessOptions, type FunctionAccess, type LambdaAccess } from './access.js';
+export { formatCall, isQuiet, quietly, type CallObserver, type CallRecord } from './call-log.js';
+export { createLambdaClient, resolveRegion, MAX_ATTEMPTS, type LambdaClientOptions } from './client.js';
+export { MAX_DIRECT_UPLOAD, codeSource, s3KeyPrefix, type BundleFile, type CodeSource, type S3Uploader } from './code-source.js';
+export { credentialSource, credentialsFromSecret, type CredentialSource, type SecretReader } from './credentials.js';
+export { checkAndDeploy, MAX_ROUNDS, type DeployAction, type DeployDeps, type DeployResult } from './deploy.js';
+export { FunctionFailedError, LambdaCallError } from './errors.js';
+export { TAG_PATH, TAG_REPOSITORY, TAG_REVISION, descriptionFor } from './function-config.js';
+export { gitHistory, type RevisionHistory, type RevisionOrder } from './history.js';
+export { redactSecrets, redactingLogger, registerSecret } from './redact.js';
+export { sessionPolicy, parseRoleArn, DEPLOY_ACTIONS } from './session-policy.js';
+export type { DeployTarget } from './target.js';
+export { DEFAULT_WAIT, type WaitOptions } from './wait.js';
