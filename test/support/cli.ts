@@ -16,7 +16,7 @@ export function runCli(args: string[], options: { cwd: string; env?: NodeJS.Proc
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { ...GIT_ENV, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1', ...options.env },
+      env: { ...GIT_ENV, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -26,6 +26,7 @@ export class TestRepo {
 
   constructor(dir?: string, options: { init?: boolean; branch?: string } = {}) {
     this.dir = dir ?? tempDir('lambda-sync-repo-');
+    mkdirSync(this.dir, { recursive: true });
     if (options.init !== false) this.git('init', '--quiet', `--initial-branch=${options.branch ?? 'main'}`);
   }
 
