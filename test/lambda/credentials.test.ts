@@ -136,7 +136,7 @@ describe('task credentials through STS', () => {
     lambda.seedFunction({ FunctionName: 'someone-elses-function', Role: ROLE, Runtime: 'nodejs24.x', Handler: 'main.handler', Code: { ZipFile: readFileSync(countingBundle('x').file.file) } });
     const fn = access.forFunction({ functionName: 'lambda-sync-test-fn-a', executionRoleArn: ROLE });
     await assert.rejects(fn.client.send(new GetFunctionCommand({ FunctionName: 'someone-elses-function' })), { name: 'AccessDeniedException' });
-    // A function whose config names another execution role cannot pass it.
+    // Nor pass another role than the execution role the session was scoped to.
     const other = await checkAndDeploy(target({ config: packageConfig({ role: 'arn:aws:iam::123456789012:role/admin' }) }), {
       client: fn.client, bundle: countingBundle('v1').bundle, history: fixedHistory('not-newer'), wait: FAST_WAIT,
     }).then(() => undefined, (e: unknown) => e);
