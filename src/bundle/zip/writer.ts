@@ -1,7 +1,8 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { crc32, createDeflateRaw, deflateRaw } from 'node:zlib';
+import { crc32, createDeflateRaw } from 'node:zlib';
+import { OperationError } from '../../errors.js';
+import { createDeflater, type Deflated } from './deflate-pool.js';
 import {
   centralHeader,
   endOfCentralDirectory,
@@ -9,13 +10,10 @@ import {
   localHeader,
   MAX_UINT32,
   METHOD_DEFLATE,
-  METHOD_STORE,
   sizesField,
   type EntryRecord,
 } from './format.js';
 import { ZipOutput } from './output.js';
-
-const deflateRawAsync = promisify(deflateRaw);
 
 /** One file to put in the zip. */
 export interface ZipInput {
@@ -32,6 +30,10 @@ export interface ZipOptions {
   level?: number;
   /** Files larger than this are streamed through one deflate stream instead of read whole. Default 4 MiB. */
   streamThreshold?: number;
+  /** Worker threads that read and deflate; default the CPU count, at most 4; 1 deflates on the calling thread. Small packages never start workers. */
+  threads?: number;
+  /** Bytes of (non-streamed) file data from which workers are worth starting. Default 4 MiB. */
+  minBytesForWorkers?: number;
   /** Most files read and being deflated ahead of the one being written. Default 16. */
   window?: number;
   /** Most bytes of file data held ahead of the one being written. Default 24 MiB. */
@@ -45,13 +47,6 @@ export interface ZipWritten {
   sha256: string;
 }
 
-interface Prepared {
-  method: number;
-  crc: number;
-  size: number;
-  body: Buffer;
-}
-
 /** Orders names by their UTF-8 bytes, so the order never depends on locale or walk order. */
 export function compareNames(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -60,8 +55,8 @@ export function compareNames(a: string, b: string): number {
 /**
  * Writes a reproducible zip of `inputs` to `file`: entries in byte order of
  * their names, a fixed date, modes 0644/0755, no directory entries, no extra
- * fields, no comment. Files are deflated in parallel on the libuv pool and
- * written strictly in order; large files are streamed, so memory stays
+ * fields, no comment. Files are read and deflated in parallel by worker
+ * threads and written strictly in order; large files are streamed, so memory stays
  * bounded by the window whatever the package's size. Each entry is stored
  * instead when deflate does not make it smaller (a choice made from the
  * bytes alone, so still reproducible).
@@ -77,8 +72,13 @@ export async function writeZip(file: string, inputs: readonly ZipInput[], option
   const streamed = (i: number): boolean => entries[i]!.size > streamThreshold;
 
   const out = new ZipOutput(file);
+  const pool = createDeflater(
+    entries.reduce((sum, e, i) => (streamed(i) ? sum : sum + e.size), 0),
+    options.threads,
+    options.minBytesForWorkers,
+  );
   const records: EntryRecord[] = [];
-  const ahead = new Map<number, Promise<Prepared>>();
+  const ahead = new Map<number, Promise<Deflated>>();
   let next = 0;
   let aheadBytes = 0;
 
@@ -87,7 +87,7 @@ export async function writeZip(file: string, inputs: readonly ZipInput[], option
     while (next < entries.length && ahead.size < window && (ahead.size === 0 || aheadBytes < windowBytes)) {
       const i = next++;
       if (streamed(i)) continue;
-      const work = prepare(entries[i]!, level);
+      const work = pool.deflate(entries[i]!.source, level);
       work.catch(() => {}); // awaited in order below; this only keeps an early failure from being "unhandled"
       ahead.set(i, work);
       aheadBytes += entries[i]!.size;
@@ -109,7 +109,7 @@ export async function writeZip(file: string, inputs: readonly ZipInput[], option
         aheadBytes -= input.size;
         const record = { name, mode: input.mode, localHeaderOffset: offset, method: prepared.method, crc: prepared.crc, compressedSize: prepared.body.length, size: prepared.size };
         out.write(localHeader(record));
-        out.write(prepared.body);
+        out.write(Buffer.from(prepared.body.buffer, prepared.body.byteOffset, prepared.body.byteLength));
         records.push(record);
       }
       if (out.position > MAX_UINT32) throw new Error(`zip would exceed 4 GiB at ${input.name}; zip64 entries are not written`);
@@ -119,21 +119,11 @@ export async function writeZip(file: string, inputs: readonly ZipInput[], option
     out.write(endOfCentralDirectory(records.length, cdOffset, out.position - cdOffset));
   } finally {
     out.close();
+    await pool.close();
   }
   return { size: out.position, sha256: await out.sha256() };
 }
 
-async function prepare(input: ZipInput, level: number): Promise<Prepared> {
-  // readFileSync on purpose: thousands of small files read through the
-  // promise API cost ~0.4 ms each in pool round trips (LAMBDA.md §4.3).
-  const data = readFileSync(input.source);
-  const crc = crc32(data) >>> 0;
-  if (data.length === 0) return { method: METHOD_STORE, crc, size: 0, body: data };
-  const deflated = await deflateRawAsync(data, { level });
-  return deflated.length < data.length
-    ? { method: METHOD_DEFLATE, crc, size: data.length, body: deflated }
-    : { method: METHOD_STORE, crc, size: data.length, body: data };
-}
 
 async function streamEntry(out: ZipOutput, input: ZipInput, name: Buffer, level: number): Promise<{ crc: number; compressedSize: number; size: number }> {
   const headerAt = out.position;
@@ -169,10 +159,10 @@ function checkNames(entries: readonly ZipInput[]): void {
   let previous: string | undefined;
   for (const { name } of entries) {
     if (name === '' || name.startsWith('/') || name.includes('\\') || name.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-      throw new Error(`refusing zip entry name ${JSON.stringify(name)}: not a plain relative path`);
+      throw new OperationError(`refusing zip entry name ${JSON.stringify(name)}: not a plain relative path (a backslash, for one, is a folder separator to some unzip tools)`, 'rename the file');
     }
-    if (Buffer.byteLength(name) > 0xffff) throw new Error(`zip entry name too long: ${name.slice(0, 80)}...`);
-    if (name === previous) throw new Error(`duplicate zip entry ${name}`);
+    if (Buffer.byteLength(name) > 0xffff) throw new OperationError(`zip entry name too long: ${name.slice(0, 80)}...`);
+    if (name === previous) throw new OperationError(`duplicate zip entry ${name}`);
     previous = name;
   }
 }
