@@ -33,6 +33,8 @@ and no AWS access at all).
 Inside a task, TASK_ID is the decision's own id: it becomes the graph's
 taskGroupId and every task's dependency, and the queue is reached through
 TASKCLUSTER_PROXY_URL. Outside a task only --dry-run works; it touches no server.
+Rerunning a decision task is safe: taskIds are derived from TASK_ID and each
+task's label, so a rerun creates only the tasks an earlier run did not.
 
 Examples:
   lambda-sync decision --dry-run --root examples/functions --repo-url https://github.com/lambda-sync/lambda-sync
