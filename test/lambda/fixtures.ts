@@ -106,6 +106,8 @@ export function cliEnv(server: LambdaServer | undefined, extra: NodeJS.ProcessEn
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_EC2_METADATA_DISABLED: 'true',
+    // git may reach only local repositories: a fetch of the (made-up) origin must never leave the machine.
+    GIT_ALLOW_PROTOCOL: 'file',
     ...(server ? server.env() : {}),
     ...extra,
   };
