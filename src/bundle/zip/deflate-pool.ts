@@ -4,35 +4,36 @@ import { deflateFile, type Deflated } from './deflate-file.js';
 
 export type { Deflated } from './deflate-file.js';
 
+/** Several files per message: one message per file costs more CPU than deflating a small file. */
 export interface DeflateJob {
   id: number;
-  source: string;
+  sources: string[];
   level: number;
 }
 
-export type DeflateReply = ({ id: number; error?: undefined } & Deflated) | { id: number; error: string };
+export type DeflateReply = { id: number; results: Deflated[]; error?: undefined } | { id: number; error: string };
 
 export interface Deflater {
-  deflate(source: string, level: number): Promise<Deflated>;
+  deflate(sources: string[], level: number): Promise<Deflated[]>;
   close(): Promise<void>;
 }
 
 /** Deflates on the calling thread: for small packages, where starting workers (~0.1 s of CPU each) costs more than it saves. */
 export class InlineDeflater implements Deflater {
-  async deflate(source: string, level: number): Promise<Deflated> {
-    return deflateFile(source, level);
+  async deflate(sources: string[], level: number): Promise<Deflated[]> {
+    return sources.map((source) => deflateFile(source, level));
   }
   async close(): Promise<void> {}
 }
 
 /**
  * Worker threads that read and deflate files (deflate-worker.ts), one per
- * CPU up to 4. Jobs go to the least busy worker; results come back as
- * transferred buffers, so no copy crosses threads.
+ * CPU up to 4. Batches of files go to the least busy worker; results come
+ * back as transferred buffers, so no copy crosses threads.
  */
 export class DeflatePool implements Deflater {
   private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly waiting = new Map<number, { resolve: (d: Deflated) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (d: Deflated[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
 
   constructor(size: number) {
@@ -45,7 +46,7 @@ export class DeflatePool implements Deflater {
         this.waiting.delete(reply.id);
         if (!waiter) return;
         if (reply.error !== undefined) waiter.reject(new Error(reply.error));
-        else waiter.resolve(reply);
+        else waiter.resolve(reply.results);
       });
       worker.on('error', (error) => {
         for (const waiter of this.waiting.values()) waiter.reject(error);
@@ -55,13 +56,13 @@ export class DeflatePool implements Deflater {
     }
   }
 
-  deflate(source: string, level: number): Promise<Deflated> {
+  deflate(sources: string[], level: number): Promise<Deflated[]> {
     const id = this.nextId++;
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, source, level } satisfies DeflateJob);
+      slot.worker.postMessage({ id, sources, level } satisfies DeflateJob);
     });
   }
 

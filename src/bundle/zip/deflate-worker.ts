@@ -5,8 +5,8 @@ import type { DeflateJob, DeflateReply } from './deflate-pool.js';
 
 parentPort!.on('message', (job: DeflateJob) => {
   try {
-    const result = deflateFile(job.source, job.level);
-    parentPort!.postMessage({ id: job.id, ...result } satisfies DeflateReply, [result.body.buffer as ArrayBuffer]);
+    const results = job.sources.map((source) => deflateFile(source, job.level));
+    parentPort!.postMessage({ id: job.id, results } satisfies DeflateReply, results.map((r) => r.body.buffer as ArrayBuffer));
   } catch (error) {
     parentPort!.postMessage({ id: job.id, error: (error as Error).message } satisfies DeflateReply);
   }
