@@ -138,6 +138,22 @@ describe('bundle build step, include and exclude', () => {
     }
   });
 
+  test('a symlinked folder inside the package ships as a copy of its files', async () => {
+    repo.symlink('picky/lib2', 'lib').commit('folder link');
+    try {
+      const pkg = await packageOf(repo, 'picky');
+      const bundle = await buildBundle({ gitRoot: repo.dir, pkg, revision: 'HEAD', outFile: join(tempDir(), 'linked.zip') });
+      // include picks lib, not lib2: only the files under the included name ship
+      assert.deepEqual(names(bundle.file), ['lib/a.js', 'lib/deep/b.js', 'main.js']);
+      repo.write('picky/lambda.yml', 'include: [main.js, lib, lib2]\nexclude: ["**/*.test.js"]\n').commit('ship the link too');
+      const again = await buildBundle({ gitRoot: repo.dir, pkg: await packageOf(repo, 'picky'), revision: 'HEAD', outFile: join(tempDir(), 'linked2.zip') });
+      assert.deepEqual(names(again.file), ['lib/a.js', 'lib/deep/b.js', 'lib2/a.js', 'lib2/deep/b.js', 'main.js']);
+      assert.equal(entryText(again.file, 'lib2/deep/b.js'), 'b\n');
+    } finally {
+      repo.remove('picky/lib2').write('picky/lambda.yml', 'include:\n  - main.js\n  - lib\nexclude:\n  - "**/*.test.js"\n').commit('undo');
+    }
+  });
+
   test('include picks files and whole folders; exclude removes from them', async () => {
     const pkg = await packageOf(repo, 'picky');
     const out = join(tempDir(), 'picky.zip');

@@ -25,8 +25,17 @@ export function readZipFile(file: string): ReadEntry[] {
   while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
   if (eocd < 0) throw new Error('no end of central directory');
   if (buf.readUInt16LE(eocd + 20) !== 0) throw new Error('zip has a comment');
-  const count = buf.readUInt16LE(eocd + 10);
+  let count = buf.readUInt16LE(eocd + 10);
   let p = buf.readUInt32LE(eocd + 16);
+  if (count === 0xffff) {
+    // ZIP64: the locator sits just before the end record and points at the ZIP64 record.
+    const locator = eocd - 20;
+    if (buf.readUInt32LE(locator) !== 0x07064b50) throw new Error('65,535 entries but no ZIP64 locator');
+    const record = Number(buf.readBigUInt64LE(locator + 8));
+    if (buf.readUInt32LE(record) !== 0x06064b50) throw new Error('bad ZIP64 end record');
+    count = Number(buf.readBigUInt64LE(record + 32));
+    p = Number(buf.readBigUInt64LE(record + 48));
+  }
   const entries: ReadEntry[] = [];
   for (let i = 0; i < count; i++) {
     if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`bad central header ${i}`);

@@ -69,6 +69,16 @@ describe('zip writer', () => {
     unzipTest(one.file);
   });
 
+  test('past 65,535 entries the end record is ZIP64, and extractors read every entry', async () => {
+    const source = inputs.find((i) => i.name === 'a/run')!.source;
+    const many: ZipInput[] = Array.from({ length: 66_000 }, (_, i) => ({ name: `f/${String(i).padStart(5, '0')}`, source, size: 18, mode: 0o644 }));
+    const { file } = await write('many.zip', {}, many);
+    const entries = readZipFile(file);
+    assert.equal(entries.length, 66_000);
+    assert.equal(entries[65_999]!.name, 'f/65999');
+    unzipTest(file);
+  });
+
   test('refuses names that would escape the root or collide', async () => {
     const source = inputs[0]!.source;
     for (const name of ['../x', '/etc/x', 'a/../../x', 'a\\..\\x', 'a//b', './a', '']) {
