@@ -1,5 +1,29 @@
 // The public face of bundling: buildBundle turns a package at a revision into
 // the zip Lambda runs. Everything else in src/bundle/ is its machinery.
+//
+// Policies, in one place:
+// - What ships: the package folder's files as git has them at the revision
+//   (ls-tree + cat-file: raw blobs, no working tree, no git filters), plus
+//   npm's node_modules and the build's output, minus DEFAULT_EXCLUDES and
+//   the package's exclude globs, limited to its include globs when it has
+//   any. A glob that matches a folder covers all of it.
+// - Modes: 0755 when any execute bit is set (git's 100755, or what npm or the
+//   build made executable), else 0644. Dates: 1980-01-01 00:00 for all.
+// - Symlinks: followed; the zip holds the target's bytes at the link's path
+//   (a linked folder's files too). A link must stay inside the package: an
+//   absolute one, one that climbs out, one that leads out through other
+//   links, a dangling one or a loop is a SymlinkError naming it.
+// - Path dependencies (`file:../shared/x`, lockfile link entries): their
+//   folders are staged from the same revision at their places beside the
+//   package, and npm installs them as copies (--install-links), so the zip
+//   holds real files and nothing points outside. A production one must be
+//   under the package or one of its dependsOn paths (else a ConfigError),
+//   since otherwise its changes would not change the package's revision.
+// - npm: `npm ci` with a lockfile, else `npm install --no-package-lock`;
+//   `--omit=dev`, except when there is a build command: then everything is
+//   installed for the build and dev dependencies pruned after it. npm is not
+//   run when the package has no dependencies for it to install.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -73,6 +97,9 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
       (list) => `${list.length} files`,
     );
     if (files.length === 0) throw new ConfigError(pkg.configFile, pkg.config.include ? 'include' : '', 'nothing to bundle: no file of the package ships');
+    if (pkg.config.include && existsSync(join(staged.packageDir, 'node_modules')) && !files.some((f) => f.name.startsWith('node_modules/'))) {
+      logger.warn(`${pkg.path}: include leaves out node_modules, so the installed dependencies do not ship; add "node_modules" to include if the function needs them`);
+    }
     const unzippedSize = checkUnzippedSize(pkg.path, files, limits.maxUnzippedBytes);
     checkHandler(pkg, files, logger);
     const written = await logger.step(
