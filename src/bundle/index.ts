@@ -24,10 +24,11 @@
 //   installed for the build and dev dependencies pruned after it. npm is not
 //   run when the package has no dependencies for it to install.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Package } from '../packages/package.js';
 import type { Bundle } from './bundle.js';
@@ -83,8 +84,11 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
   const label = basename(pkg.path);
   const outDir = options.outFile ? undefined : await mkdtemp(join(tmpdir(), TEMP_PREFIX));
   const file = options.outFile ? resolve(options.outFile) : join(outDir!, `${label}.zip`);
+  if (options.outFile && !(await stat(dirname(file)).then((s) => s.isDirectory(), () => false))) {
+    throw new UsageError(`cannot write ${file}: ${dirname(file)} is not an existing folder`);
+  }
   // Written under a temporary name and renamed when complete: an error never leaves a partial zip at `file`.
-  const partial = join(dirname(file), `.${basename(file)}.${process.pid}.partial`);
+  const partial = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.partial`);
 
   const staging = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}stage-`));
   let bundle: Bundle;

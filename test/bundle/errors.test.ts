@@ -20,6 +20,7 @@ const FN_YML_NO_DEPENDS = 'handler: main.handler\n';
 
 const cases: ErrorCase[] = [
   { name: 'unknown revision', setup: () => ['--revision', 'deadbeef'], code: 2, message: [/revision "deadbeef" is not a commit/] },
+  { name: 'output into a folder that does not exist', setup: () => ['-o', '/nonexistent-lambda-sync/fn.zip'], code: 2, message: [/cannot write \/nonexistent-lambda-sync\/fn\.zip: \/nonexistent-lambda-sync is not an existing folder/] },
   { name: 'folder that is not a package', setup: () => {}, package: 'shared', code: 2, message: [/shared is not a package/] },
   {
     name: 'package missing at the revision',
