@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Package } from '../packages/package.js';
+import { configField } from './config-field.js';
 import { readJsonFile } from './json-file.js';
 import type { Manifest } from './npm.js';
 
@@ -91,7 +92,7 @@ export function isUnder(path: string, folder: string): boolean {
 export function checkCovered(pkg: Package, dependency: FileDependency): void {
   if (!dependency.production) return;
   if (isUnder(dependency.path, pkg.path) || pkg.config.dependsOn.some((d) => isUnder(dependency.path, d))) return;
-  const field = pkg.configFile.endsWith('package.json') ? 'lambda.dependsOn' : 'dependsOn';
+  const field = configField(pkg, 'dependsOn');
   throw new ConfigError(
     pkg.configFile,
     field,

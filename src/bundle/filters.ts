@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { ConfigError } from '../errors.js';
 import type { Package } from '../packages/package.js';
+import { configField } from './config-field.js';
 
 /**
  * Never shipped, whatever the package's globs say: secrets (`.env*` files,
@@ -22,9 +23,8 @@ function ancestorsAndSelf(path: string): string[] {
 }
 
 function checkGlobs(globs: readonly string[], pkg: Package, name: 'include' | 'exclude'): string[] {
-  const prefix = pkg.configFile.endsWith('package.json') ? 'lambda.' : '';
   return globs.map((glob, i) => {
-    const at = `${prefix}${name}[${i}]`;
+    const at = `${configField(pkg, name)}[${i}]`;
     if (glob.startsWith('/') || /^[A-Za-z]:/.test(glob)) {
       throw new ConfigError(pkg.configFile, at, `${JSON.stringify(glob)} is absolute; globs are relative to the package folder`);
     }

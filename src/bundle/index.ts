@@ -39,6 +39,7 @@ import { collectFiles } from './collect.js';
 import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
+import { configField } from './config-field.js';
 import { writeZip, type ZipOptions } from './zip/writer.js';
 
 export type { Bundle } from './bundle.js';
@@ -100,7 +101,7 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
       async () => collectFiles(staged.packageDir, pkg.path, filter, logger),
       (list) => `${list.length} files`,
     );
-    if (files.length === 0) throw new ConfigError(pkg.configFile, pkg.config.include ? 'include' : '', 'nothing to bundle: no file of the package ships');
+    if (files.length === 0) throw new ConfigError(pkg.configFile, pkg.config.include ? configField(pkg, 'include') : '', 'nothing to bundle: no file of the package ships');
     if (pkg.config.include && existsSync(join(staged.packageDir, 'node_modules')) && !files.some((f) => f.name.startsWith('node_modules/'))) {
       logger.warn(`${pkg.path}: include leaves out node_modules, so the installed dependencies do not ship; add "node_modules" to include if the function needs them`);
     }

@@ -98,6 +98,21 @@ const cases: ErrorCase[] = [
     message: [/fn\/lambda\.yml: include\[0\]: .* reaches outside the package folder/],
   },
   {
+    name: 'include glob reaching out, set in package.json',
+    setup: (repo) => {
+      repo.remove('fn/lambda.yml');
+      repo.writeJson('fn/package.json', {
+        name: 'fn',
+        version: '1.0.0',
+        dependencies: { greeting: 'file:../shared/greeting' },
+        devDependencies: { 'test-helper': 'file:../shared/test-helper' },
+        lambda: { dependsOn: ['shared/greeting'], include: ['main.js', '../x'] },
+      }).commit();
+    },
+    code: 2,
+    message: [/fn\/package\.json: lambda\.include\[1\]: "\.\.\/x" reaches outside the package folder/],
+  },
+  {
     name: 'exclude glob that is absolute',
     setup: (repo) => void repo.write('fn/lambda.yml', 'dependsOn: [shared/greeting]\nexclude: ["/etc"]\n').commit(),
     code: 2,
