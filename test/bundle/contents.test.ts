@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { buildBundle, DEFAULT_EXCLUDES, disposeBundle, type Bundle } from '../../src/bundle/index.js';
 import { planPackages } from '../../src/packages/plan.js';
 import type { Package } from '../../src/packages/package.js';
-import { TestRepo, tempDir } from '../support/git-repo.js';
+import type { TestRepo } from '../support/git-repo.js';
+import { scratchDir as tempDir } from './scratch.js';
 import { entryText, names, readZipFile, unzipTest } from './read-zip.js';
 import { functionsRepo, REPO_URL } from './fixtures.js';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tempDir } from '../support/git-repo.js';
+import { scratchDir as tempDir } from './scratch.js';
 import { cloneAndBundle } from './build-in-child.js';
 import { functionsRepo } from './fixtures.js';
 

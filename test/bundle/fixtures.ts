@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { GIT_ENV, TestRepo, tempDir } from '../support/git-repo.js';
+import { GIT_ENV, TestRepo } from '../support/git-repo.js';
+import { scratchDir } from './scratch.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { run } from '../../src/commands/index.js';
 
@@ -93,9 +94,7 @@ export async function spawnBundleCli(args: string[]): Promise<{ code: number; st
 }
 
 export function emptyOutDir(): string {
-  const dir = tempDir('lambda-sync-bundle-out-');
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return scratchDir('lambda-sync-bundle-out-');
 }
 
 export function filesIn(dir: string): string[] {

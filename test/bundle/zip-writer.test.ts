@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { compareNames, writeZip, type ZipInput, type ZipOptions } from '../../src/bundle/zip/writer.js';
-import { tempDir } from '../support/git-repo.js';
+import { scratchDir as tempDir } from './scratch.js';
 import { readZipFile, unzipTest } from './read-zip.js';
 
 function makeInputs(dir: string): ZipInput[] {
