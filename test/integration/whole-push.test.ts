@@ -15,7 +15,7 @@ import taskcluster from 'taskcluster-client';
 import { startQueueServer, type QueueServer } from '../support/queue-server.js';
 import { startLambdaServer } from '../support/lambda-server.js';
 import { startStsServer } from '../support/sts-server.js';
-import { TestRepo, tempDir } from '../support/git-repo.js';
+import { gitRedirectEnv, TestRepo, tempDir } from '../support/git-repo.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { loadWebhook, renderLikeTaskclusterGithub, type RenderedTask } from '../support/tc-github.js';
 import { renderTaskclusterYml } from '../../src/taskcluster/taskcluster-yml.js';
@@ -133,7 +133,7 @@ test('a whole push: decision, one task per package, create; then a change update
   const env: Env = {
     queue,
     lambdaEnv,
-    gitEnv: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${remote}.insteadOf`, GIT_CONFIG_VALUE_0: URL_ },
+    gitEnv: gitRedirectEnv(remote, URL_),
     work,
   };
 

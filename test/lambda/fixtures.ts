@@ -11,7 +11,7 @@ import type { RevisionHistory, RevisionOrder } from '../../src/lambda/history.js
 import type { DeployTarget } from '../../src/lambda/target.js';
 import type { WaitOptions } from '../../src/lambda/wait.js';
 import { repositoryIdFromUrl } from '../../src/repo/repository-id.js';
-import { TestRepo, tempDir } from '../support/git-repo.js';
+import { gitRedirectEnv, TestRepo, tempDir } from '../support/git-repo.js';
 import type { LambdaServer } from '../support/lambda-server.js';
 import { makeZip } from '../support/zip.js';
 
@@ -90,13 +90,7 @@ export function repoWithPackages(paths: string[], rootConfig = `defaults:\n  rol
 
 /** Makes git fetch REPO_URL from the local `repo`, so that `--repo-url REPO_URL --revision <sha>` clones offline. */
 export function redirectGitEnv(repo: TestRepo): NodeJS.ProcessEnv {
-  return {
-    GIT_CONFIG_COUNT: '2',
-    GIT_CONFIG_KEY_0: `url.${repo.dir}.insteadOf`,
-    GIT_CONFIG_VALUE_0: `${REPO_URL}.git`,
-    GIT_CONFIG_KEY_1: `url.${repo.dir}.insteadOf`,
-    GIT_CONFIG_VALUE_1: REPO_URL,
-  };
+  return gitRedirectEnv(repo.dir, REPO_URL);
 }
 
 /** Environment for a CLI child process talking to the Lambda double: no ambient AWS config, no SDK warning. */

@@ -89,3 +89,20 @@ export class TestRepo {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Environment that makes git fetch `url` (and `<url>.git`) from the local
+ * folder `dir` through `url.<dir>.insteadOf`, so that
+ * `--repo-url https://github.com/owner/name --revision <sha>` clones offline,
+ * with the real URL (and so the real repository id) on the command line.
+ */
+export function gitRedirectEnv(dir: string, url: string): Record<string, string> {
+  // git takes the longest matching prefix, so `<url>.git` maps whole too.
+  return {
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: `url.${dir}.insteadOf`,
+    GIT_CONFIG_VALUE_0: `${url}.git`,
+    GIT_CONFIG_KEY_1: `url.${dir}.insteadOf`,
+    GIT_CONFIG_VALUE_1: url,
+  };
+}

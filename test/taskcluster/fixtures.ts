@@ -3,7 +3,7 @@
 // the decision task holds.
 import taskcluster, { type Queue } from 'taskcluster-client';
 import type { CreateTaskRequest } from '../../src/taskcluster/schemas.js';
-import { TestRepo } from '../support/git-repo.js';
+import { gitRedirectEnv as redirectTo, TestRepo } from '../support/git-repo.js';
 import type { QueueServer } from '../support/queue-server.js';
 
 export const REPO_URL = 'https://github.com/owner/fns';
@@ -47,19 +47,9 @@ export function examplesLikeRepo(rootConfig = ROOT_CONFIG): TestRepo {
   return repo;
 }
 
-/**
- * Environment that makes git fetch `url` from the local `repo` (url.<dir>.insteadOf),
- * so that `--repo-url https://github.com/owner/fns --revision <sha>` clones offline.
- */
+/** Makes `--repo-url <url> --revision <sha>` clone from the local `repo`. */
 export function gitRedirectEnv(repo: TestRepo, url = REPO_URL): NodeJS.ProcessEnv {
-  // git takes the longest matching prefix, so `<url>.git` maps whole too.
-  return {
-    GIT_CONFIG_COUNT: '2',
-    GIT_CONFIG_KEY_0: `url.${repo.dir}.insteadOf`,
-    GIT_CONFIG_VALUE_0: `${url}.git`,
-    GIT_CONFIG_KEY_1: `url.${repo.dir}.insteadOf`,
-    GIT_CONFIG_VALUE_1: url,
-  };
+  return redirectTo(repo.dir, url);
 }
 
 /** A client with full scopes, standing in for taskcluster-github. */
