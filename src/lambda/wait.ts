@@ -1,10 +1,4 @@
-import {
-  GetFunctionCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
-  type GetFunctionCommandOutput,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, type FunctionConfiguration, type GetFunctionCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
 import { OperationError } from '../errors.js';
 import { FunctionFailedError, failedCall, isUpdateInProgress } from './errors.js';
 
@@ -22,10 +16,6 @@ export const DEFAULT_WAIT: WaitOptions = { minDelay: 1, maxDelay: 15, maxWaitTim
 /** How many times one write is tried again after "an update is in progress". */
 export const MAX_CONFLICT_RETRIES = 8;
 
-type WaiterError = Error & { name: string };
-
-const isTimeout = (error: unknown): boolean => error instanceof Error && (error as WaiterError).name === 'TimeoutError';
-
 function timedOut(functionName: string, what: string, wait: WaitOptions): OperationError {
   return new OperationError(`${functionName}: still not ${what} after ${wait.maxWaitTime} s`, 'look at the function in the Lambda console; deploy again once it has settled');
 }
@@ -38,29 +28,54 @@ async function readFunction(client: LambdaClient, functionName: string): Promise
   }
 }
 
+type Verdict = 'success' | 'failure' | 'retry';
+
+/**
+ * Polls GetFunction until `judge` says success or failure, with the SDK
+ * waiters' backoff (minDelay doubling up to maxDelay, with jitter) and their
+ * time limit. Not the SDK's waiters themselves: they count every error of a
+ * poll as "retry" (LAMBDA.md §1.4), so a function deleted under us, denied
+ * access or expired credentials would be polled until maxWaitTime. Here a
+ * poll that fails for good (after the client's own retries of throttling
+ * and 5xx) ends the wait with that error.
+ */
+async function pollFunction(
+  client: LambdaClient,
+  functionName: string,
+  wait: WaitOptions,
+  what: string,
+  judge: (configuration: FunctionConfiguration) => Verdict,
+): Promise<{ verdict: 'success' | 'failure'; output: GetFunctionCommandOutput }> {
+  const deadline = Date.now() + wait.maxWaitTime * 1000;
+  for (let attempt = 1; ; attempt++) {
+    const output = await readFunction(client, functionName);
+    const verdict = judge(output.Configuration ?? {});
+    if (verdict !== 'retry') return { verdict, output };
+    const ceiling = Math.min(wait.maxDelay, wait.minDelay * 2 ** (attempt - 1));
+    const delayMs = (wait.minDelay + Math.random() * (ceiling - wait.minDelay)) * 1000;
+    if (Date.now() + delayMs > deadline) throw timedOut(functionName, what, wait);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
+
+const byState = (c: FunctionConfiguration): Verdict => (c.State === 'Active' ? 'success' : c.State === 'Failed' ? 'failure' : 'retry');
+const byUpdate = (c: FunctionConfiguration): Verdict =>
+  c.LastUpdateStatus === 'Successful' ? 'success' : c.LastUpdateStatus === 'Failed' ? 'failure' : 'retry';
+
 /** After CreateFunction: Pending -> Active. Returns the function as read when Active. */
 export async function waitUntilActive(client: LambdaClient, functionName: string, wait: WaitOptions): Promise<GetFunctionCommandOutput> {
-  try {
-    const result = await waitUntilFunctionActiveV2({ client, ...wait }, { FunctionName: functionName });
-    return result.reason as GetFunctionCommandOutput;
-  } catch (error) {
-    if (isTimeout(error)) throw timedOut(functionName, 'Active', wait);
-    // The waiter's failure carries Lambda's answer only inside a JSON message; read it again instead.
-    const c = (await readFunction(client, functionName)).Configuration;
-    throw new FunctionFailedError(functionName, 'create', c?.StateReason ?? 'no reason given', c?.StateReasonCode);
-  }
+  const { verdict, output } = await pollFunction(client, functionName, wait, 'Active', byState);
+  if (verdict === 'success') return output;
+  const c = output.Configuration;
+  throw new FunctionFailedError(functionName, 'create', c?.StateReason ?? 'no reason given', c?.StateReasonCode);
 }
 
 /** After an update we made: InProgress -> Successful, or our deploy fails with Lambda's reason. */
 export async function waitUntilUpdated(client: LambdaClient, functionName: string, wait: WaitOptions): Promise<GetFunctionCommandOutput> {
-  try {
-    const result = await waitUntilFunctionUpdatedV2({ client, ...wait }, { FunctionName: functionName });
-    return result.reason as GetFunctionCommandOutput;
-  } catch (error) {
-    if (isTimeout(error)) throw timedOut(functionName, 'updated', wait);
-    const c = (await readFunction(client, functionName)).Configuration;
-    throw new FunctionFailedError(functionName, 'update', c?.LastUpdateStatusReason ?? 'no reason given', c?.LastUpdateStatusReasonCode);
-  }
+  const { verdict, output } = await pollFunction(client, functionName, wait, 'updated', byUpdate);
+  if (verdict === 'success') return output;
+  const c = output.Configuration;
+  throw new FunctionFailedError(functionName, 'update', c?.LastUpdateStatusReason ?? 'no reason given', c?.LastUpdateStatusReasonCode);
 }
 
 /**
@@ -68,11 +83,8 @@ export async function waitUntilUpdated(client: LambdaClient, functionName: strin
  * Failed is settled too: Lambda rolled it back and accepts ours.
  */
 export async function waitUntilSettled(client: LambdaClient, functionName: string, wait: WaitOptions): Promise<void> {
-  try {
-    await waitUntilFunctionUpdatedV2({ client, ...wait }, { FunctionName: functionName });
-  } catch (error) {
-    if (isTimeout(error)) throw timedOut(functionName, 'settled', wait);
-  }
+  // A creation that ended Failed is settled as well (and the caller reports it).
+  await pollFunction(client, functionName, wait, 'settled', (c) => (c.State === 'Failed' ? 'failure' : byUpdate(c)));
 }
 
 /**

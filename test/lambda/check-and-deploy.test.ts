@@ -288,6 +288,26 @@ describe("Lambda's answers, handled", () => {
     await assert.rejects(checkAndDeploy(target({ revision: REV_2 }), deps({ history })), /gave up after \d+ checks/);
   });
 
+  it('fails at once, naming the error, when a wait\'s GetFunction fails for good (the SDK\'s waiters would poll until maxWaitTime)', async () => {
+    // The function disappears (someone deleted it) right after our create and after our code update.
+    for (const [operation, seed] of [['CreateFunction', false], ['UpdateFunctionCode', true]] as const) {
+      client.destroy();
+      server.reset();
+      if (seed) seedDeployed(REV_1);
+      client = createLambdaClient({
+        ...server.clientConfig(),
+        onCall: (call) => {
+          if (call.operation === operation && call.error === undefined) server.reset();
+        },
+      });
+      const started = Date.now();
+      const error = await checkAndDeploy(target({ revision: REV_2 }), deps({ wait: { minDelay: 0.02, maxDelay: 0.1, maxWaitTime: 20 } })).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof LambdaCallError, `${operation}: ${String(error)}`);
+      assert.match(error.message, /GetFunction: ResourceNotFoundException/);
+      assert.ok(Date.now() - started < 10_000, `${operation}: failed after ${Date.now() - started} ms, not at once`);
+    }
+  });
+
   it('reports a call that fails for good with the operation, the error and the attempts', async () => {
     server.inject.throttle(100, { operation: 'GetFunction' });
     const quick = createLambdaClient({ ...server.clientConfig(), maxAttempts: 2 });
