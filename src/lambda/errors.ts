@@ -90,6 +90,9 @@ function hintFor(error: unknown): string | undefined {
   if (name === 'TooManyRequestsException' || status === 429) {
     return 'Lambda\'s control-plane quota is 15 requests per second for the whole account; lower --concurrency or the task graph\'s parallelism';
   }
+  if (name === 'CredentialsProviderError') {
+    return 'no AWS credentials were found: locally set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; in a Taskcluster task, name the secret that holds them in lambda-sync.yml (aws.secret)';
+  }
   if (name === 'AccessDeniedException' || name === 'UnrecognizedClientException' || name === 'InvalidSignatureException' || status === 403) {
     return 'check the AWS credentials and that they may act on this function';
   }
