@@ -5,6 +5,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type FunctionConfiguration,
   type LambdaClient,
+  type Runtime,
 } from '@aws-sdk/client-lambda';
 import { OperationError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -167,6 +168,20 @@ class DeployRun {
     const bundle = await this.bundle();
     const architecture = this.target.config.architecture;
     const codeIsOurs = current.CodeSha256 === bundle.codeSha256 && (current.Architectures?.[0] ?? 'x86_64') === architecture;
+    if (!codeIsOurs && current.Runtime !== undefined && current.Runtime !== this.target.config.runtime) {
+      // Lambda refuses code updates on a runtime it has blocked (a deprecated
+      // one), but accepts a move to another runtime: the runtime goes first.
+      // Only the runtime: the Description stays the old one until the code is ours.
+      try {
+        await retryWhileUpdating(this.client, this.name, this.wait, () =>
+          this.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: this.name, Runtime: this.target.config.runtime as Runtime, RevisionId: current.RevisionId })));
+      } catch (error) {
+        if (isStaleRevision(error)) return new ChangedUnderUs('its RevisionId moved before our runtime update');
+        throw failedCall('UpdateFunctionConfiguration', this.name, error);
+      }
+      current = (await this.logger.step(`wait until ${this.name}'s runtime update is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait))))
+        .Configuration ?? {};
+    }
     if (!codeIsOurs) {
       const revisionId = current.RevisionId;
       try {

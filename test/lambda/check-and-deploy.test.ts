@@ -115,6 +115,24 @@ describe('check-and-deploy', () => {
     assert.equal(server.function('lambda-sync-test-fn-a')!.configuration.Description, `github.com/example/functions/fn-a@${REV_2}`);
   });
 
+  it('moves a function off a runtime Lambda now blocks: the runtime first (code updates are refused on it), then code, then the Description', async () => {
+    server.seedFunction({
+      FunctionName: 'lambda-sync-test-fn-a', Role: ROLE, Runtime: 'nodejs22.x', Handler: 'main.handler',
+      Code: { ZipFile: readFileSync(zipBundle('exports.handler = async () => "old";').file) },
+      Description: functionDescription(REPOSITORY, 'fn-a', REV_1),
+    });
+    server.inject.blockRuntimes('nodejs22.x');
+    const b = countingBundle('exports.handler = async () => "v2";');
+    const result = await checkAndDeploy(target({ revision: REV_2, config: packageConfig({ runtime: 'nodejs24.x' }) }), deps({ bundle: b.bundle }));
+    assert.equal(result.action, 'updated');
+    const c = server.function('lambda-sync-test-fn-a')!.configuration;
+    assert.deepEqual([c.Runtime, c.CodeSha256, c.Description], ['nodejs24.x', b.file.codeSha256, functionDescription(REPOSITORY, 'fn-a', REV_2)]);
+    assert.ok(server.calls.every((call) => call.status < 400), 'no write was refused');
+    const writes = operations().filter((o) => o !== 'GetFunction');
+    assert.deepEqual(writes.slice(0, 3), ['UpdateFunctionConfiguration', 'UpdateFunctionCode', 'UpdateFunctionConfiguration']);
+    assert.equal(server.function('lambda-sync-test-fn-a')!.configuration.Description, functionDescription(REPOSITORY, 'fn-a', REV_2));
+  });
+
   it('leaves a newer deployed revision alone (skipped-newer), without bundling or writing', async () => {
     seedDeployed(REV_2);
     const b = countingBundle('older');

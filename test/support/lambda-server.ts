@@ -111,6 +111,8 @@ export interface LambdaServer {
     slowTransitions(ms: number): void;
     /** New latencyMs for every following request. */
     latency(ms: number): void;
+    /** Lambda's calendar moves on: from now on these runtimes are blocked for create and update too. */
+    blockRuntimes(...runtimes: string[]): void;
   };
   /** Forgets functions, S3 objects, calls, pending faults and injected failures; refills the quotas. */
   reset(): void;
@@ -133,9 +135,10 @@ export async function startLambdaServer(opts: LambdaServerOptions = {}): Promise
     return { control: new TokenBucket(opts.writeRps ?? 15), getFunction: new TokenBucket(opts.getRps ?? 100) };
   }
   let url = '';
+  const blockedRuntimes = new Set(opts.blockedRuntimes ?? DEFAULT_BLOCKED_RUNTIMES);
   const ctx: OpContext = {
     store, region, accountId, s3,
-    blockedRuntimes: new Set(opts.blockedRuntimes ?? DEFAULT_BLOCKED_RUNTIMES),
+    blockedRuntimes,
     // Real Lambda answers with a presigned S3 URL valid for 10 minutes; this
     // one serves the stored zip from the server itself.
     codeUrl: (name, version) => `${url}${CODE_PATH}${encodeURIComponent(name)}/${encodeURIComponent(version)}?X-Amz-Expires=600`,
@@ -280,6 +283,7 @@ export async function startLambdaServer(opts: LambdaServerOptions = {}): Promise
       failNextCreate: failure('create'),
       slowTransitions: (ms) => { store.transitionMs = ms; },
       latency: (ms) => { latencyMs = ms; },
+      blockRuntimes: (...runtimes) => runtimes.forEach((r) => blockedRuntimes.add(r)),
     },
     reset: () => {
       store.functions.clear();
