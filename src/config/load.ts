@@ -86,6 +86,9 @@ export async function readPackageConfigSource(gitRoot: string, packagePath: stri
   return undefined;
 }
 
+/** Lambda's quota on a function's environment variables, measured as their JSON. */
+const MAX_ENVIRONMENT_BYTES = 4096;
+
 /** Validates a package's own config, applies root defaults and built-in defaults, and checks dependsOn. */
 export async function resolvePackageConfig(gitRoot: string, source: PackageConfigSource, root: RootConfig): Promise<PackageConfig> {
   let own: PackageConfigInput = {};
@@ -99,12 +102,23 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
   const dependsOnFile = own.dependsOn ? source.file : ROOT_CONFIG_FILE;
   const dependsOnField = own.dependsOn ? field('dependsOn') : 'defaults.dependsOn';
   const dependsOn = await checkRepositoryPaths(gitRoot, merged.dependsOn ?? [], dependsOnFile, dependsOnField);
+  const environment = { ...defaults.environment, ...own.environment };
+  // Lambda measures the variables as JSON and refuses more than 4 KB at create or update time.
+  const environmentBytes = Buffer.byteLength(JSON.stringify(environment));
+  if (environmentBytes > MAX_ENVIRONMENT_BYTES) {
+    throw new ConfigError(
+      own.environment ? source.file : ROOT_CONFIG_FILE,
+      own.environment ? field('environment') : 'defaults.environment',
+      `is ${environmentBytes} bytes (with the root defaults, as JSON); Lambda allows at most 4 KB (${MAX_ENVIRONMENT_BYTES} bytes) of environment variables`,
+      'keep large values elsewhere (S3, SSM Parameter Store) and pass only their names',
+    );
+  }
   return {
     handler: merged.handler!,
     runtime: merged.runtime!,
     memory: merged.memory!,
     timeout: merged.timeout!,
-    environment: { ...defaults.environment, ...own.environment },
+    environment,
     role: merged.role,
     architecture: merged.architecture!,
     dependsOn,

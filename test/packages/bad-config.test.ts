@@ -23,6 +23,7 @@ const cases: BadCase[] = [
   { name: 'timeout not a number', setup: pkgYml('timeout: soon\n'), file: 'fn/lambda.yml', field: 'timeout', reason: /must be integer/ },
   { name: 'deprecated runtime', setup: pkgYml('runtime: nodejs20.x\n'), file: 'fn/lambda.yml', field: 'runtime', reason: /nodejs20.x is deprecated.*use nodejs24.x/ },
   { name: 'unknown runtime', setup: pkgYml('runtime: cobol85\n'), file: 'fn/lambda.yml', field: 'runtime', reason: /"cobol85" is not allowed \(allowed: nodejs22.x, nodejs24.x/ },
+  { name: 'environment over Lambda\'s 4 KB', setup: pkgYml(`environment:\n  BIG: "${'x'.repeat(4100)}"\n`), file: 'fn/lambda.yml', field: 'environment', reason: /4,?1\d\d bytes.*4 KB/ },
   { name: 'handler without an export', setup: pkgYml('handler: main\n'), file: 'fn/lambda.yml', field: 'handler', reason: /file.export/ },
   { name: 'handler escaping the package', setup: pkgYml('handler: ../x.handler\n'), file: 'fn/lambda.yml', field: 'handler', reason: /file.export/ },
   { name: 'reserved AWS_ variable', setup: pkgYml('environment:\n  AWS_REGION: us-east-1\n'), file: 'fn/lambda.yml', field: 'environment.AWS_REGION', reason: /reserved by Lambda/ },
