@@ -92,9 +92,13 @@ async function readSecretCredentials(readSecret: SecretReader, name: string): Pr
   try {
     value = await readSecret(name);
   } catch (error) {
+    const status = (error as { statusCode?: unknown } | null)?.statusCode;
+    const notFound = status === 404 || status === 410; // ResourceNotFound, ResourceExpired
     throw new OperationError(
       `cannot read the Taskcluster secret ${name} through the proxy: ${redactSecrets(describeSecretError(error))}`,
-      `the task needs the scope secrets:get:${name} and payload.features.taskclusterProxy: true`,
+      notFound
+        ? `the secrets service has no secret named ${name} (or it expired): create it with {"accessKeyId": ..., "secretAccessKey": ...}, or fix aws.secret in lambda-sync.yml`
+        : `the task needs the scope secrets:get:${name} and payload.features.taskclusterProxy: true`,
     );
   }
   return credentialsFromSecret(value, name);

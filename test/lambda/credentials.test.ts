@@ -143,6 +143,27 @@ describe('task credentials through STS', () => {
     assert.match(String(other), /AccessDeniedException.*iam:PassRole/);
   });
 
+  it('says to create the secret when the secrets service has none of that name (404), not to add a scope', async () => {
+    sts = await startStsServer();
+    lambda = await startLambdaServer({ sts });
+    access = await openLambdaAccess({
+      rootConfig: { region: 'us-east-1', aws: { secret: 'repo:x:aws', deployRoleArn: DEPLOY_ROLE } },
+      env: { TASKCLUSTER_PROXY_URL: 'http://proxy.invalid' },
+      readSecret: async () => {
+        throw Object.assign(new Error('Secret not found'), { code: 'ResourceNotFound', statusCode: 404 });
+      },
+      endpoints: { lambda: lambda.url, sts: sts.url },
+    });
+    const fn = access.forFunction({ functionName: 'fn', executionRoleArn: ROLE });
+    await assert.rejects(fn.client.send(new GetFunctionCommand({ FunctionName: 'fn' })), (e: unknown) => {
+      assert.match(String(e), /cannot read the Taskcluster secret repo:x:aws through the proxy: ResourceNotFound 404/);
+      const hint = (e as { hint?: string }).hint ?? '';
+      assert.match(hint, /no secret named repo:x:aws/);
+      assert.match(hint, /accessKeyId/);
+      return true;
+    });
+  });
+
   it('says which scope is missing when the secret cannot be read, without the secret in the message', async () => {
     sts = await startStsServer();
     lambda = await startLambdaServer({ sts });
