@@ -54,7 +54,9 @@ const NPM_ENV = { npm_config_update_notifier: 'false', npm_config_yes: 'true' };
  */
 export async function installDependencies(dir: string, packagePath: string, withDev: boolean, logger: Logger): Promise<string> {
   const args = hasLockfile(dir) ? ['ci'] : ['install', '--no-package-lock'];
-  if (!withDev) args.push('--omit=dev');
+  // Explicitly both ways: under NODE_ENV=production (the Docker image sets
+  // it) npm omits dev dependencies by default, and a build needs them.
+  args.push(withDev ? '--include=dev' : '--omit=dev');
   args.push(...COMMON_FLAGS);
   await runNpm(args, dir, packagePath, logger);
   return `npm ${args.join(' ')}`;

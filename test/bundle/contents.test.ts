@@ -139,6 +139,24 @@ describe('bundle build step, include and exclude', () => {
     }
   });
 
+  test('the build gets its dev dependencies under NODE_ENV=production too (the Docker image sets it, and npm then omits dev by default)', async () => {
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      const pkg = await packageOf(repo, 'built');
+      const bundle = await buildBundle({ gitRoot: repo.dir, pkg, revision: pkg.revision! });
+      try {
+        assert.equal(entryText(bundle.file, 'dist/main.js'), "exports.handler = async () => 'built';\n");
+        assert.ok(!names(bundle.file).some((n) => n.startsWith('node_modules/test-helper/')), 'dev dependencies still do not ship');
+      } finally {
+        await disposeBundle(bundle);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = saved;
+    }
+  });
+
   test('a symlinked folder inside the package ships as a copy of its files', async () => {
     repo.symlink('picky/lib2', 'lib').commit('folder link');
     try {
