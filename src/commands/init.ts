@@ -5,9 +5,9 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { gitRoot as findGitRoot } from '../repo/git.js';
 import { resolveRepositoryId } from '../repo/repository.js';
+import { defaultImage } from '../taskcluster/settings.js';
 import { renderTaskclusterYml } from '../taskcluster/taskcluster-yml.js';
 import { ROOT_CONFIG_FILE } from '../config/types.js';
-import { toolVersion } from '../version.js';
 
 interface InitOptions {
   root?: string;
@@ -20,17 +20,13 @@ interface InitOptions {
   force?: boolean;
 }
 
-export function defaultImage(): string {
-  return `lambda-sync/lambda-sync:${toolVersion()}`;
-}
-
 export function registerInit(program: Command, logger: Logger): void {
   program
     .command('init')
     .description('write a .taskcluster.yml that starts the decision task, and a starter lambda-sync.yml, at the repository root')
     .requiredOption('--task-queue-id <id>', 'worker pool (<provisionerId>/<workerType>) that runs the decision and deploy tasks')
     .option('--branch <name>', 'deploy branch: pushes to it deploy (default: the repository\'s default branch, read from each GitHub event)')
-    .addOption(new Option('--image <image>', 'Docker image of the tasks').default(undefined, `lambda-sync/lambda-sync:${toolVersion()}`))
+    .addOption(new Option('--image <image>', 'Docker image of the tasks').default(undefined, defaultImage()))
     .addOption(new Option('--secret <name>', 'Taskcluster secret holding the AWS keys').default(undefined, 'repo:<repository id>:aws-deploy'))
     .addOption(new Option('--treeherder-project <name>', 'Treeherder project of the tasks').default(undefined, 'the repository\'s name'))
     .option('--root <dir>', 'a folder inside the repository (default: current folder)')
