@@ -9,6 +9,7 @@ import { redactingLogger, redactSecrets } from '../lambda/redact.js';
 import type { WaitOptions } from '../lambda/wait.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
+import { mapWithConcurrency } from '../taskcluster/concurrency.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 import { deployPackage, forcedByEnvironment, historyFor, openAccess, redactingErrors } from './deploy.js';
 
@@ -102,23 +103,15 @@ export interface SyncOptions {
  * throttling (which the shared client's adaptive retries absorb).
  */
 export async function syncPackages(plan: Plan, access: LambdaAccess, options: SyncOptions): Promise<SyncRow[]> {
-  const rows: SyncRow[] = new Array(plan.packages.length);
-  let next = 0;
   let done = 0;
   const total = plan.packages.length;
-  const worker = async (): Promise<void> => {
-    while (next < total) {
-      const index = next++;
-      const pkg = plan.packages[index]!;
-      const row = await syncOne(plan, pkg, access, options);
-      rows[index] = row;
-      done++;
-      const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
-      options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)})`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, total) }, worker));
-  return rows;
+  return mapWithConcurrency(plan.packages, options.concurrency, async (pkg) => {
+    const row = await syncOne(plan, pkg, access, options);
+    done++;
+    const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
+    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)})`);
+    return row;
+  });
 }
 
 async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: SyncOptions): Promise<SyncRow> {
