@@ -61,11 +61,6 @@ export async function remoteUrl(root: string, remote = 'origin'): Promise<string
   return exitCode === 0 ? stdout.trim() : undefined;
 }
 
-export async function isShallow(root: string): Promise<boolean> {
-  const { stdout } = await git(root, ['rev-parse', '--is-shallow-repository']);
-  return stdout.trim() === 'true';
-}
-
 /** The commits at which a shallow clone's history is cut (empty when not shallow). */
 export async function shallowBoundaries(root: string): Promise<Set<string>> {
   const { stdout } = await git(root, ['rev-parse', '--git-path', 'shallow']);

@@ -57,10 +57,3 @@ export function repositoryIdFromUrl(raw: string): RepositoryId {
   if (segments.some((s) => s === '.' || s === '..' || !/^[A-Za-z0-9._~-]+$/.test(s))) fail('its path has characters a repository name cannot hold');
   return [host, ...segments].join('/').toLowerCase() as RepositoryId;
 }
-
-/** Reuses an id that is already canonical (from a config or a task payload) after checking it. */
-export function parseRepositoryId(id: string): RepositoryId {
-  const normalised = repositoryIdFromUrl(`https://${id}`);
-  if (normalised !== id) throw new UsageError(`${JSON.stringify(id)} is not a canonical repository id (expected ${normalised})`);
-  return normalised;
-}
