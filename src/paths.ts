@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-/** The installed tool's own folder (compiled files live in <root>/dist/src/). */
-export const TOOL_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
+/** A path inside the installed tool's own folder (compiled files live in <root>/dist/src/). */
 export function toolPath(...segments: string[]): string {
   return fileURLToPath(new URL(segments.join('/'), new URL('../../', import.meta.url)));
 }
