@@ -1,12 +1,7 @@
-/**
- * Lambda's package size limits (LAMBDA.md §1.3).
- *
- * The direct-upload limit is on the request: the zip travels base64-encoded
- * in a JSON body that must stay under 69,905,067 bytes (50 MiB x 4/3), so a
- * zip within a few KB of this number can still be refused; deploy treats
- * 413 RequestEntityTooLargeException as "go through S3" too.
- */
-export const MAX_DIRECT_UPLOAD_BYTES = 52_428_800;
+/** Lambda's package size limits (LAMBDA.md §1.3); the direct-upload one is src/lambda's. */
+import { MAX_DIRECT_UPLOAD } from '../lambda/code-source.js';
+
+export const MAX_DIRECT_UPLOAD_BYTES = MAX_DIRECT_UPLOAD;
 /** Unzipped size of the function's code (layers included, which we do not use). */
 export const MAX_UNZIPPED_BYTES = 262_144_000;
 

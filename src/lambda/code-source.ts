@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { OperationError } from '../errors.js';
 
-/** Lambda's limit on a zip sent in the request itself (LAMBDA.md §1.3). */
+/**
+ * Lambda's limit on a zip sent in the request itself (LAMBDA.md §1.3).
+ *
+ * The limit is on the request: the zip travels base64-encoded in a JSON body
+ * that must stay under 69,905,067 bytes (50 MiB x 4/3), so a zip within a few
+ * KB of this number can still be refused; deploy treats 413
+ * RequestEntityTooLargeException as "go through S3" too.
+ */
 export const MAX_DIRECT_UPLOAD = 50 * 1024 * 1024;
 
 /** What check-and-deploy needs of a built bundle (src/bundle's Bundle has more). */
