@@ -1,4 +1,4 @@
-import { git, isAncestor } from '../repo/git.js';
+import { commitKnown, git, isAncestor } from '../repo/git.js';
 import type { Logger } from '../log.js';
 
 /** How a deployed revision relates to ours. */
@@ -43,9 +43,4 @@ export function gitHistory(gitRoot: string, options: GitHistoryOptions = {}): Re
       return answer;
     },
   };
-}
-
-async function commitKnown(gitRoot: string, sha: string): Promise<boolean> {
-  const { exitCode } = await git(gitRoot, ['cat-file', '-e', `${sha}^{commit}`], { okExitCodes: [1, 128] });
-  return exitCode === 0;
 }

@@ -72,10 +72,15 @@ export async function shallowBoundaries(root: string): Promise<Set<string>> {
   }
 }
 
+/** True when the repository holds the commit `sha`. */
+export async function commitKnown(root: string, sha: string): Promise<boolean> {
+  const { exitCode } = await git(root, ['cat-file', '-e', `${sha}^{commit}`], { okExitCodes: [1, 128] });
+  return exitCode === 0;
+}
+
 /** True when `ancestor` is an ancestor of (or equal to) `descendant`; undefined when git does not know one of them. */
 export async function isAncestor(root: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
-  const known = await git(root, ['cat-file', '-e', `${ancestor}^{commit}`], { okExitCodes: [1, 128] });
-  if (known.exitCode !== 0) return undefined;
+  if (!(await commitKnown(root, ancestor))) return undefined;
   const { exitCode } = await git(root, ['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] });
   return exitCode === 0;
 }
