@@ -5,16 +5,13 @@
 // halfway through a graph, or a task Treeherder silently ignores.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
+import { toolPath } from '../paths.js';
 
 // Under NodeNext the CJS default export is only reachable as `.default`.
 const addFormats = ajvFormats.default;
 const require = createRequire(import.meta.url);
-
-// Compiled file: dist/src/taskcluster/schemas.js -> package root is ../../../
-const VENDOR_DIR = fileURLToPath(new URL('../../../schema/vendor/', import.meta.url));
 
 export type Priority = 'highest' | 'very-high' | 'high' | 'medium' | 'low' | 'very-low' | 'lowest';
 
@@ -134,7 +131,7 @@ function getAjv(): Ajv {
 function lazyValidator<T>(file: string): (data: unknown) => ValidationResult<T> {
   let compiled: ValidateFunction | undefined;
   return (data) => {
-    compiled ??= getAjv().compile(JSON.parse(readFileSync(VENDOR_DIR + file, 'utf8')));
+    compiled ??= getAjv().compile(JSON.parse(readFileSync(toolPath('schema', 'vendor', file), 'utf8')));
     if (compiled(data)) return { ok: true, value: data as T };
     return { ok: false, errors: formatAjvErrors(compiled.errors) };
   };
