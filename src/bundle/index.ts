@@ -46,7 +46,6 @@ export type { Bundle } from './bundle.js';
 export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError } from './errors.js';
 export { MAX_DIRECT_UPLOAD_BYTES, MAX_UNZIPPED_BYTES, LAMBDA_LIMITS, formatBytes, type BundleLimits } from './limits.js';
 export { DEFAULT_EXCLUDES } from './filters.js';
-export { resolveRevision } from './stage.js';
 
 export interface BundleOptions {
   /** Top folder of the git repository that holds the package. */

@@ -1,18 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { OperationError, UsageError } from '../errors.js';
+import { OperationError } from '../errors.js';
 import { git } from '../repo/git.js';
 import { writeBlobs, type BlobJob } from './git-blobs.js';
-
-/** Resolves a commit-ish to its full sha; an unknown one is a usage error. */
-export async function resolveRevision(gitRoot: string, revision: string): Promise<string> {
-  if (revision.startsWith('-')) throw new UsageError(`not a revision: ${JSON.stringify(revision)}`);
-  const { stdout, exitCode } = await git(gitRoot, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], { okExitCodes: [1] });
-  if (exitCode !== 0) {
-    throw new UsageError(`revision ${JSON.stringify(revision)} is not a commit of the repository at ${gitRoot}`, 'fetch it first (git fetch origin <sha>), or check the sha');
-  }
-  return stdout.trim();
-}
 
 interface TreeEntry {
   mode: string;

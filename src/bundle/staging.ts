@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Package } from '../packages/package.js';
+import { resolveRevision } from '../repo/git.js';
 import { runBuild } from './build-step.js';
 import { checkCovered, declaredFileDependencies, isUnder, type FileDependency } from './file-deps.js';
 import { hasDevDependencies, hasProductionDependencies, installDependencies, pruneDevDependencies, readManifest } from './npm.js';
-import { resolveRevision, stageFromGit } from './stage.js';
+import { stageFromGit } from './stage.js';
 
 export interface StageOptions {
   gitRoot: string;

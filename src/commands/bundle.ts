@@ -1,10 +1,11 @@
 import { realpath, rm } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { buildBundle, DirectUploadTooLargeError, formatBytes, MAX_DIRECT_UPLOAD_BYTES, resolveRevision, type Bundle } from '../bundle/index.js';
+import { buildBundle, DirectUploadTooLargeError, formatBytes, MAX_DIRECT_UPLOAD_BYTES, type Bundle } from '../bundle/index.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { planPackages } from '../packages/plan.js';
+import { resolveRevision } from '../repo/git.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 
 interface BundleCommandOptions extends RepositoryOptions {

@@ -56,6 +56,16 @@ export async function headCommit(root: string): Promise<string> {
   return stdout.trim();
 }
 
+/** Resolves a commit-ish to its full sha; an unknown one is a usage error. */
+export async function resolveRevision(gitRoot: string, revision: string): Promise<string> {
+  if (revision.startsWith('-')) throw new UsageError(`not a revision: ${JSON.stringify(revision)}`);
+  const { stdout, exitCode } = await git(gitRoot, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], { okExitCodes: [1] });
+  if (exitCode !== 0) {
+    throw new UsageError(`revision ${JSON.stringify(revision)} is not a commit of the repository at ${gitRoot}`, 'fetch it first (git fetch origin <sha>), or check the sha');
+  }
+  return stdout.trim();
+}
+
 export async function remoteUrl(root: string, remote = 'origin'): Promise<string | undefined> {
   const { stdout, exitCode } = await git(root, ['config', '--get', `remote.${remote}.url`], { okExitCodes: [1] });
   return exitCode === 0 ? stdout.trim() : undefined;
