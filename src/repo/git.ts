@@ -66,6 +66,15 @@ export async function resolveRevision(gitRoot: string, revision: string): Promis
   return stdout.trim();
 }
 
+/** The subset of `files` (repository-relative) that the commit `head` holds. */
+export async function filesInCommit(root: string, head: string, files: readonly string[]): Promise<Set<string>> {
+  if (files.length === 0) return new Set();
+  // One listing of the whole tree: cheaper than a git call per file.
+  const { stdout } = await git(root, ['ls-tree', '-r', '-z', '--name-only', head]);
+  const all = new Set(stdout.split('\0'));
+  return new Set(files.filter((file) => all.has(file)));
+}
+
 export async function remoteUrl(root: string, remote = 'origin'): Promise<string | undefined> {
   const { stdout, exitCode } = await git(root, ['config', '--get', `remote.${remote}.url`], { okExitCodes: [1] });
   return exitCode === 0 ? stdout.trim() : undefined;

@@ -8,10 +8,9 @@ import { UsageError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { cloneAtRevision, type Checkout } from '../repo/clone.js';
-import { git, remoteUrl } from '../repo/git.js';
+import { filesInCommit, git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
 import { writeDecisionArtifacts, writeSubmissionReport } from './artifacts.js';
-import { filesInCommit } from './committed-packages.js';
 import { buildTaskGraph, type TaskGraph } from './graph.js';
 import { decisionIdentity } from './identity.js';
 import { queueFromEnvironment } from './queue-client.js';
@@ -108,6 +107,10 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
       '--owner', owner,
     ];
 
+    // A task clones the push's head commit, so a package that exists only in
+    // the working tree (never committed, or its config file not yet added)
+    // cannot be deployed by a task. Such packages still get a revision from
+    // the plan (lambda-sync.yml is watched and committed), so ask git directly.
     const committed = await filesInCommit(plan.gitRoot, plan.head, plan.packages.map((p) => p.configFile));
     const graph = buildTaskGraph(
       { ...plan, packages: plan.packages.map((p) => (committed.has(p.configFile) ? p : { ...p, revision: undefined })) },
