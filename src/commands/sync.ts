@@ -9,7 +9,7 @@ import { redactingLogger, redactSecrets } from '../lambda/redact.js';
 import type { WaitOptions } from '../lambda/wait.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
-import { mapWithConcurrency } from '../taskcluster/concurrency.js';
+import { mapWithConcurrency } from '../concurrency.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 import { deployPackage, forcedByEnvironment, historyFor, openAccess, redactingErrors } from './deploy.js';
 

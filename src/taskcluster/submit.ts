@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Queue, TaskclusterError } from 'taskcluster-client';
 import { OperationError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
-import { mapWithConcurrency } from './concurrency.js';
+import { mapWithConcurrency } from '../concurrency.js';
 import type { CreateTaskRequest } from './schemas.js';
 
 export const DEFAULT_CONCURRENCY = 50;

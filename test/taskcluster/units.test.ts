@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import jsone from 'json-e';
 import { UsageError } from '../../src/errors.js';
 import type { RepositoryId } from '../../src/repo/repository-id.js';
-import { mapWithConcurrency } from '../../src/taskcluster/concurrency.js';
+import { mapWithConcurrency } from '../../src/concurrency.js';
 import { jsoneLiteral, type Json } from '../../src/taskcluster/jsone-literal.js';
 import { packageSourceUrl, taskRepoUrl } from '../../src/taskcluster/repo-url.js';
 import { parseRetriggerRequest } from '../../src/taskcluster/retrigger-request.js';
