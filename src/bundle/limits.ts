@@ -1,7 +1,14 @@
-/** Lambda's package size limits (LAMBDA.md §1.3); the direct-upload one is src/lambda's. */
-import { MAX_DIRECT_UPLOAD } from '../lambda/code-source.js';
+/** Lambda's package size limits (LAMBDA.md §1.3). */
 
-export const MAX_DIRECT_UPLOAD_BYTES = MAX_DIRECT_UPLOAD;
+/**
+ * Lambda's limit on a zip sent in the request itself.
+ *
+ * The limit is on the request: the zip travels base64-encoded in a JSON body
+ * that must stay under 69,905,067 bytes (50 MiB x 4/3), so a zip within a few
+ * KB of this number can still be refused; deploy treats 413
+ * RequestEntityTooLargeException as "go through S3" too.
+ */
+export const MAX_DIRECT_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** Unzipped size of the function's code (layers included, which we do not use). */
 export const MAX_UNZIPPED_BYTES = 262_144_000;
 

@@ -1,15 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { MAX_DIRECT_UPLOAD_BYTES } from '../bundle/limits.js';
 import { OperationError } from '../errors.js';
-
-/**
- * Lambda's limit on a zip sent in the request itself (LAMBDA.md §1.3).
- *
- * The limit is on the request: the zip travels base64-encoded in a JSON body
- * that must stay under 69,905,067 bytes (50 MiB x 4/3), so a zip within a few
- * KB of this number can still be refused; deploy treats 413
- * RequestEntityTooLargeException as "go through S3" too.
- */
-export const MAX_DIRECT_UPLOAD = 50 * 1024 * 1024;
 
 /** What check-and-deploy needs of a built bundle (src/bundle's Bundle has more). */
 export interface BundleFile {
@@ -42,7 +33,7 @@ export const s3KeyPrefix = (functionName: string): string => `lambda-sync/${func
 const hexSha = (codeSha256: string): string => Buffer.from(codeSha256, 'base64').toString('hex');
 
 export async function codeSource(bundle: BundleFile, options: CodeSourceOptions): Promise<CodeSource> {
-  const limit = options.directUploadLimit ?? MAX_DIRECT_UPLOAD;
+  const limit = options.directUploadLimit ?? MAX_DIRECT_UPLOAD_BYTES;
   if (bundle.size <= limit && !options.viaS3) return { ZipFile: await readFile(bundle.file) };
   if (!options.s3Bucket || !options.uploadToS3) {
     throw new OperationError(

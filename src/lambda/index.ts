@@ -4,7 +4,7 @@
 export { openLambdaAccess, type AccessOptions, type FunctionAccess, type LambdaAccess } from './access.js';
 export { formatCall, isQuiet, quietly, type CallObserver, type CallRecord } from './call-log.js';
 export { createLambdaClient, resolveRegion, MAX_ATTEMPTS, type LambdaClientOptions } from './client.js';
-export { MAX_DIRECT_UPLOAD, codeSource, s3KeyPrefix, type BundleFile, type CodeSource, type S3Uploader } from './code-source.js';
+export { codeSource, s3KeyPrefix, type BundleFile, type CodeSource, type S3Uploader } from './code-source.js';
 export { credentialSource, credentialsFromSecret, type CredentialSource, type SecretReader } from './credentials.js';
 export { checkAndDeploy, MAX_ROUNDS, type DeployAction, type DeployDeps, type DeployResult } from './deploy.js';
 export { FunctionFailedError, LambdaCallError } from './errors.js';
