@@ -5,7 +5,8 @@ import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { gitRoot as findGitRoot } from '../repo/git.js';
 import { resolveRepositoryId } from '../repo/repository.js';
-import { defaultImage } from '../taskcluster/settings.js';
+import { defaultImage, defaultTreeherderProject } from '../taskcluster/settings.js';
+import { loadConfigSchema } from '../config/validate.js';
 import { renderTaskclusterYml } from '../taskcluster/taskcluster-yml.js';
 import { ROOT_CONFIG_FILE } from '../config/types.js';
 
@@ -35,11 +36,11 @@ export function registerInit(program: Command, logger: Logger): void {
     .action(async (options: InitOptions) => {
       const root = await findGitRoot(options.root ?? '.');
       const repository = await resolveRepositoryId(root, options.repoUrl);
-      if (!/^[a-zA-Z0-9_-]{1,38}\/[a-zA-Z0-9_-]{1,38}$/.test(options.taskQueueId)) {
-        throw new UsageError(`--task-queue-id ${JSON.stringify(options.taskQueueId)} is not <provisionerId>/<workerType>`);
+      if (!taskQueueIdPattern().test(options.taskQueueId)) {
+        throw new UsageError(`--task-queue-id ${JSON.stringify(options.taskQueueId)} is not <provisionerId>/<workerType> (the worker type in lower case, as the queue wants it)`);
       }
       const image = options.image ?? defaultImage();
-      const project = options.treeherderProject ?? repository.split('/').pop()!;
+      const project = options.treeherderProject ?? defaultTreeherderProject(repository);
       const files: Array<[string, string]> = [
         ['.taskcluster.yml', renderTaskclusterYml({ branch: options.branch, image, taskQueueId: options.taskQueueId, treeherderProject: project })],
         [ROOT_CONFIG_FILE, starterConfig({ taskQueueId: options.taskQueueId, image, secret: options.secret ?? `repo:${repository}:aws-deploy`, project })],
@@ -55,6 +56,12 @@ export function registerInit(program: Command, logger: Logger): void {
       }
       logger.info(`next: grant the roles and the secret described in README.md ("Setting it up on Taskcluster"), then commit both files`);
     });
+}
+
+/** The same rule the config schema applies to taskcluster.taskQueueId, so what init writes loads. */
+function taskQueueIdPattern(): RegExp {
+  const schema = loadConfigSchema('lambda-sync') as { properties: { taskcluster: { properties: { taskQueueId: { pattern: string } } } } };
+  return new RegExp(schema.properties.taskcluster.properties.taskQueueId.pattern);
 }
 
 async function exists(path: string): Promise<boolean> {

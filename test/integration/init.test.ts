@@ -38,13 +38,25 @@ test('init writes a valid .taskcluster.yml and a starter lambda-sync.yml, and do
   assert.match(readFileSync(join(repo.dir, '.taskcluster.yml'), 'utf8'), /deployBranch: "\$\{event.repository.default_branch\}"/);
 });
 
+test('init writes a Treeherder project the route can carry, for a repository name with dots', async (t) => {
+  const repo = new TestRepo();
+  t.after(() => repo.cleanup());
+  repo.addPackage('fn', { lambda: {} }).commit();
+  const result = await runCli(['init', '--task-queue-id', 'proj-fns/deploy', '--repo-url', 'https://github.com/o/my.functions'], { cwd: repo.dir });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(readFileSync(join(repo.dir, 'lambda-sync.yml'), 'utf8'), /project: my-functions\n/);
+  assert.match(readFileSync(join(repo.dir, '.taskcluster.yml'), 'utf8'), /tc-treeherder\.v2\.my-functions\./);
+});
+
 test('init refuses a malformed task queue id and a missing one', async (t) => {
   const repo = new TestRepo();
   t.after(() => repo.cleanup());
   repo.addPackage('fn', { lambda: {} }).commit();
-  const bad = await runCli(['init', '--task-queue-id', 'no-slash', '--repo-url', 'https://github.com/o/r'], { cwd: repo.dir });
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--task-queue-id "no-slash" is not <provisionerId>\/<workerType>/);
+  for (const id of ['no-slash', 'proj/UpperCase']) {
+    const bad = await runCli(['init', '--task-queue-id', id, '--repo-url', 'https://github.com/o/r'], { cwd: repo.dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, new RegExp(`--task-queue-id "${id}" is not <provisionerId>/<workerType>`));
+  }
   const missing = await runCli(['init', '--repo-url', 'https://github.com/o/r'], { cwd: repo.dir });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /required option '--task-queue-id <id>' not specified/);
