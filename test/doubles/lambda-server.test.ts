@@ -12,20 +12,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { type LambdaServer, startLambdaServer } from '../support/lambda-server.js';
 import { handlerZip, makeZip } from '../support/zip.js';
+import { sdkFailure, type SdkError } from '../support/sdk-error.js';
 
-interface SdkError extends Error {
-  $metadata: { httpStatusCode?: number; attempts?: number };
-  [k: string]: unknown;
-}
-
-async function failure(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as SdkError;
-  }
-  assert.fail('expected the call to fail');
-}
 
 const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
 const ZIP = handlerZip();
@@ -79,7 +67,7 @@ describe('Lambda double: lifecycle', () => {
   });
 
   it('answers 404 ResourceNotFoundException for a missing function, naming its ARN', async () => {
-    const e = await failure(lambda.send(new GetFunctionCommand({ FunctionName: 'missing' })));
+    const e = await sdkFailure(lambda.send(new GetFunctionCommand({ FunctionName: 'missing' })));
     assert.equal(e.name, 'ResourceNotFoundException');
     assert.equal(e.$metadata.httpStatusCode, 404);
     assert.equal(e.message, 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing');
@@ -87,7 +75,7 @@ describe('Lambda double: lifecycle', () => {
 
   it('refuses updates while Pending and while InProgress with 409, which the SDK does not retry', async () => {
     await lambda.send(new CreateFunctionCommand(input('fn')));
-    const pending = await failure(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: ZIP })));
+    const pending = await sdkFailure(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: ZIP })));
     assert.equal(pending.name, 'ResourceConflictException');
     assert.match(pending.message, /currently in the following state: Pending/);
     await waitUntilFunctionActiveV2(fast(lambda), { FunctionName: 'fn' });
@@ -95,7 +83,7 @@ describe('Lambda double: lifecycle', () => {
     const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: handlerZip('v2') }));
     assert.equal(updated.LastUpdateStatus, 'InProgress');
     assert.equal(updated.State, 'Active');
-    const e = await failure(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', Description: 'x' })));
+    const e = await sdkFailure(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', Description: 'x' })));
     assert.equal(e.name, 'ResourceConflictException');
     assert.equal(e.$metadata.httpStatusCode, 409);
     assert.equal(e.message, 'The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:fn');
@@ -109,7 +97,7 @@ describe('Lambda double: lifecycle', () => {
 
   it('refuses a second CreateFunction of the same name with "Function already exist"', async () => {
     await lambda.send(new CreateFunctionCommand(input('fn')));
-    const e = await failure(lambda.send(new CreateFunctionCommand(input('fn'))));
+    const e = await sdkFailure(lambda.send(new CreateFunctionCommand(input('fn'))));
     assert.equal(e.name, 'ResourceConflictException');
     assert.equal(e.message, 'Function already exist: fn');
   });
@@ -121,7 +109,7 @@ describe('Lambda double: lifecycle', () => {
     const started = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: handlerZip('new') }));
     assert.equal(started.CodeSha256, sha(handlerZip('new')), 'the response describes the code being deployed');
 
-    const waited = await failure(waitUntilFunctionUpdatedV2(fast(lambda), { FunctionName: 'fn' }));
+    const waited = await sdkFailure(waitUntilFunctionUpdatedV2(fast(lambda), { FunctionName: 'fn' }));
     const parsed = JSON.parse(waited.message) as { state: string; reason: { Configuration: Record<string, string> } };
     assert.equal(parsed.state, 'FAILURE');
     assert.equal(parsed.reason.Configuration.LastUpdateStatusReason, 'Lambda could not unpack the layer');
@@ -141,11 +129,11 @@ describe('Lambda double: lifecycle', () => {
   it('ends a create in State Failed when injected, and then refuses updates', async () => {
     server.inject.failNextCreate('The role cannot be assumed', { reasonCode: 'InsufficientRolePermissions' });
     await lambda.send(new CreateFunctionCommand(input('fn')));
-    const e = await failure(waitUntilFunctionActiveV2(fast(lambda), { FunctionName: 'fn' }));
+    const e = await sdkFailure(waitUntilFunctionActiveV2(fast(lambda), { FunctionName: 'fn' }));
     assert.match(e.message, /"state":"FAILURE"/);
     const got = (await lambda.send(new GetFunctionCommand({ FunctionName: 'fn' }))).Configuration!;
     assert.deepEqual([got.State, got.StateReasonCode], ['Failed', 'InsufficientRolePermissions']);
-    const u = await failure(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: ZIP })));
+    const u = await sdkFailure(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: ZIP })));
     assert.equal(u.name, 'ResourceConflictException');
   });
 
@@ -163,7 +151,7 @@ describe('Lambda double: lifecycle', () => {
       new PublishVersionCommand({ FunctionName: 'fn', RevisionId: r1 }),
     ]) {
       // Each command type has its own output type; the union is all we need here.
-      const e = await failure(lambda.send(cmd as UpdateFunctionCodeCommand));
+      const e = await sdkFailure(lambda.send(cmd as UpdateFunctionCodeCommand));
       assert.equal(e.name, 'PreconditionFailedException');
       assert.equal(e.$metadata.httpStatusCode, 412);
     }
@@ -175,7 +163,7 @@ describe('Lambda double: lifecycle', () => {
     server.seedFunction(input('fn'));
     const d = await lambda.send(new DeleteFunctionCommand({ FunctionName: 'fn' }));
     assert.ok([200, 204].includes(d.$metadata.httpStatusCode!));
-    assert.equal((await failure(lambda.send(new GetFunctionCommand({ FunctionName: 'fn' })))).name, 'ResourceNotFoundException');
+    assert.equal((await sdkFailure(lambda.send(new GetFunctionCommand({ FunctionName: 'fn' })))).name, 'ResourceNotFoundException');
     assert.equal(server.functions().length, 0);
   });
 });
@@ -225,7 +213,7 @@ describe('Lambda double: validation', () => {
   ];
   for (const [what, change, name, message] of rows) {
     it(`refuses ${what} with ${name}`, async () => {
-      const e = await failure(lambda.send(new CreateFunctionCommand({ ...input('fn'), ...change })));
+      const e = await sdkFailure(lambda.send(new CreateFunctionCommand({ ...input('fn'), ...change })));
       assert.equal(e.name, name);
       assert.equal(e.$metadata.httpStatusCode, 400);
       assert.ok(e.message.includes(message), `message was: ${e.message}`);
@@ -246,9 +234,9 @@ describe('Lambda double: validation', () => {
 
   it('applies the same rules to UpdateFunctionConfiguration', async () => {
     server.seedFunction(input('fn'));
-    const e = await failure(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', Runtime: 'nodejs16.x' })));
+    const e = await sdkFailure(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', Runtime: 'nodejs16.x' })));
     assert.equal(e.name, 'InvalidParameterValueException');
-    const v = await failure(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', MemorySize: 100, Timeout: 0 })));
+    const v = await sdkFailure(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', MemorySize: 100, Timeout: 0 })));
     assert.equal(v.name, 'ValidationException');
     assert.match(v.message, /^2 validation errors detected: /);
     assert.equal(server.function('fn')!.configuration.LastUpdateStatus, 'Successful', 'nothing started');
@@ -256,7 +244,7 @@ describe('Lambda double: validation', () => {
 
   it('answers 413 RequestEntityTooLargeException to a zip over 50 MB sent directly', async () => {
     const big = makeZip([{ name: 'blob.bin', data: Buffer.alloc(52_428_800 + 1), method: 'store' }]);
-    const e = await failure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { ZipFile: big } }))));
+    const e = await sdkFailure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { ZipFile: big } }))));
     assert.equal(e.name, 'RequestEntityTooLargeException');
     assert.equal(e.$metadata.httpStatusCode, 413);
     assert.equal(e.message, 'Request must be smaller than 69905067 bytes for the CreateFunction operation');
@@ -266,11 +254,11 @@ describe('Lambda double: validation', () => {
     const tenMiB = Buffer.alloc(10 * 1024 * 1024);
     const bomb = makeZip(Array.from({ length: 26 }, (_, i) => ({ name: `f${i}.bin`, data: tenMiB })));
     assert.ok(bomb.length < 1_000_000, 'the fixture is small zipped');
-    const e = await failure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { ZipFile: bomb } }))));
+    const e = await sdkFailure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { ZipFile: bomb } }))));
     assert.equal(e.name, 'InvalidParameterValueException');
     assert.equal(e.message, 'Unzipped size must be smaller than 262144000 bytes');
     server.putS3Object('bucket', 'bomb.zip', bomb);
-    const s = await failure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { S3Bucket: 'bucket', S3Key: 'bomb.zip' } }))));
+    const s = await sdkFailure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { S3Bucket: 'bucket', S3Key: 'bomb.zip' } }))));
     assert.equal(s.message, 'Unzipped size must be smaller than 262144000 bytes');
   });
 });
@@ -291,9 +279,9 @@ describe('Lambda double: code, names and tags', () => {
   it('takes code from a registered S3 object in the same region only', async () => {
     server.putS3Object('bucket', 'fn.zip', ZIP);
     server.putS3Object('bucket', 'far.zip', ZIP, { region: 'eu-west-1' });
-    const missing = await failure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { S3Bucket: 'bucket', S3Key: 'nope.zip' } }))));
+    const missing = await sdkFailure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { S3Bucket: 'bucket', S3Key: 'nope.zip' } }))));
     assert.match(missing.message, /S3 Error Code: NoSuchKey/);
-    const far = await failure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { S3Bucket: 'bucket', S3Key: 'far.zip' } }))));
+    const far = await sdkFailure(lambda.send(new CreateFunctionCommand(input('fn', { Code: { S3Bucket: 'bucket', S3Key: 'far.zip' } }))));
     assert.match(far.message, /PermanentRedirect/);
     const ok = await lambda.send(new CreateFunctionCommand(input('fn', { Code: { S3Bucket: 'bucket', S3Key: 'fn.zip' } })));
     assert.equal(ok.CodeSha256, sha(ZIP));
@@ -305,7 +293,7 @@ describe('Lambda double: code, names and tags', () => {
     assert.equal(byArn.FunctionName, 'fn');
     const partial = await lambda.send(new GetFunctionCommand({ FunctionName: '123456789012:function:fn' }));
     assert.equal(partial.Configuration!.FunctionName, 'fn');
-    const e = await failure(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:fn' })));
+    const e = await sdkFailure(lambda.send(new GetFunctionCommand({ FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:fn' })));
     assert.equal(e.name, 'InvalidParameterValueException');
     assert.equal(server.callsTo('GetFunctionConfiguration')[0]!.functionName, 'fn');
   });
@@ -318,9 +306,9 @@ describe('Lambda double: code, names and tags', () => {
     await lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: ['team'] }));
     assert.deepEqual((await lambda.send(new ListTagsCommand({ Resource: arn }))).Tags, { repo: 'github.com/x/y' });
     assert.deepEqual((await lambda.send(new GetFunctionCommand({ FunctionName: 'fn' }))).Tags, { repo: 'github.com/x/y' });
-    const q = await failure(lambda.send(new TagResourceCommand({ Resource: `${arn}:1`, Tags: { a: 'b' } })));
+    const q = await sdkFailure(lambda.send(new TagResourceCommand({ Resource: `${arn}:1`, Tags: { a: 'b' } })));
     assert.equal(q.name, 'InvalidParameterValueException');
-    const m = await failure(lambda.send(new ListTagsCommand({ Resource: server.arn('other') })));
+    const m = await sdkFailure(lambda.send(new ListTagsCommand({ Resource: server.arn('other') })));
     assert.equal(m.name, 'ResourceNotFoundException');
   });
 
@@ -340,7 +328,7 @@ describe('Lambda double: code, names and tags', () => {
     assert.equal(new Set(names).size, 120);
     assert.equal((await lambda.send(new ListFunctionsCommand({ MaxItems: 10 }))).Functions!.length, 10);
     assert.equal((await lambda.send(new ListFunctionsCommand({ MaxItems: 1000 }))).Functions!.length, 50);
-    const bad = await failure(lambda.send(new ListFunctionsCommand({ Marker: first.NextMarker!.slice(0, 3) + '!!' })));
+    const bad = await sdkFailure(lambda.send(new ListFunctionsCommand({ Marker: first.NextMarker!.slice(0, 3) + '!!' })));
     assert.equal(bad.$metadata.httpStatusCode, 400);
   });
 });
@@ -350,7 +338,7 @@ describe('Lambda double: versions and aliases', () => {
 
   it('publishes versions only when something changed, guards CodeSha256, and points aliases at versions', async () => {
     await lambda.send(new CreateFunctionCommand(input('fn')));
-    assert.equal((await failure(lambda.send(new PublishVersionCommand({ FunctionName: 'fn' })))).name, 'ResourceConflictException');
+    assert.equal((await sdkFailure(lambda.send(new PublishVersionCommand({ FunctionName: 'fn' })))).name, 'ResourceConflictException');
     await waitUntilFunctionActiveV2(fast(lambda), { FunctionName: 'fn' });
     const v1 = await lambda.send(new PublishVersionCommand({ FunctionName: 'fn' }));
     assert.equal(v1.$metadata.httpStatusCode, 201);
@@ -361,21 +349,21 @@ describe('Lambda double: versions and aliases', () => {
     const alias = await lambda.send(new CreateAliasCommand({ FunctionName: 'fn', Name: 'live', FunctionVersion: '1' }));
     assert.equal(alias.$metadata.httpStatusCode, 201);
     assert.equal(alias.AliasArn, server.arn('fn', 'live'));
-    assert.equal((await failure(lambda.send(new CreateAliasCommand({ FunctionName: 'fn', Name: 'live', FunctionVersion: '1' })))).name, 'ResourceConflictException');
-    assert.equal((await failure(lambda.send(new CreateAliasCommand({ FunctionName: 'fn', Name: '123', FunctionVersion: '1' })))).name, 'ValidationException');
-    assert.equal((await failure(lambda.send(new CreateAliasCommand({ FunctionName: 'fn', Name: 'next', FunctionVersion: '9' })))).name, 'ResourceNotFoundException');
-    assert.equal((await failure(lambda.send(new GetAliasCommand({ FunctionName: 'fn', Name: 'nope' })))).name, 'ResourceNotFoundException');
+    assert.equal((await sdkFailure(lambda.send(new CreateAliasCommand({ FunctionName: 'fn', Name: 'live', FunctionVersion: '1' })))).name, 'ResourceConflictException');
+    assert.equal((await sdkFailure(lambda.send(new CreateAliasCommand({ FunctionName: 'fn', Name: '123', FunctionVersion: '1' })))).name, 'ValidationException');
+    assert.equal((await sdkFailure(lambda.send(new CreateAliasCommand({ FunctionName: 'fn', Name: 'next', FunctionVersion: '9' })))).name, 'ResourceNotFoundException');
+    assert.equal((await sdkFailure(lambda.send(new GetAliasCommand({ FunctionName: 'fn', Name: 'nope' })))).name, 'ResourceNotFoundException');
 
     const v2zip = handlerZip('v2');
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: v2zip }));
     await waitUntilFunctionUpdatedV2(fast(lambda), { FunctionName: 'fn' });
-    const guard = await failure(lambda.send(new PublishVersionCommand({ FunctionName: 'fn', CodeSha256: sha(ZIP) })));
+    const guard = await sdkFailure(lambda.send(new PublishVersionCommand({ FunctionName: 'fn', CodeSha256: sha(ZIP) })));
     assert.equal(guard.name, 'InvalidParameterValueException');
     const v2 = await lambda.send(new PublishVersionCommand({ FunctionName: 'fn', CodeSha256: sha(v2zip) }));
     assert.equal(v2.Version, '2');
 
     const live = await lambda.send(new GetAliasCommand({ FunctionName: 'fn', Name: 'live' }));
-    const stale = await failure(lambda.send(new UpdateAliasCommand({ FunctionName: 'fn', Name: 'live', FunctionVersion: '2', RevisionId: 'stale' })));
+    const stale = await sdkFailure(lambda.send(new UpdateAliasCommand({ FunctionName: 'fn', Name: 'live', FunctionVersion: '2', RevisionId: 'stale' })));
     assert.equal(stale.name, 'PreconditionFailedException');
     const moved = await lambda.send(new UpdateAliasCommand({ FunctionName: 'fn', Name: 'live', FunctionVersion: '2', RevisionId: live.RevisionId }));
     assert.equal(moved.FunctionVersion, '2');
@@ -384,7 +372,7 @@ describe('Lambda double: versions and aliases', () => {
     assert.equal(viaAlias.Configuration!.CodeSha256, sha(v2zip));
     const versions = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: 'fn' }));
     assert.deepEqual(versions.Versions!.map((v) => v.Version), ['$LATEST', '1', '2']);
-    const inUse = await failure(lambda.send(new DeleteFunctionCommand({ FunctionName: 'fn', Qualifier: '2' })));
+    const inUse = await sdkFailure(lambda.send(new DeleteFunctionCommand({ FunctionName: 'fn', Qualifier: '2' })));
     assert.equal(inUse.name, 'ResourceConflictException');
     assert.deepEqual(server.function('fn')!.aliases.map((a) => [a.Name, a.FunctionVersion]), [['live', '2']]);
   });
@@ -404,7 +392,7 @@ describe('Lambda double: faults, retries and rate limits', () => {
     await start();
     server.seedFunction(input('fn'));
     server.inject.throttle(5);
-    const e = await failure(lambda.send(new GetFunctionCommand({ FunctionName: 'fn' })));
+    const e = await sdkFailure(lambda.send(new GetFunctionCommand({ FunctionName: 'fn' })));
     assert.equal(e.name, 'TooManyRequestsException');
     assert.equal(e.$metadata.httpStatusCode, 429);
     assert.equal(e.$metadata.attempts, 3);
@@ -422,7 +410,7 @@ describe('Lambda double: faults, retries and rate limits', () => {
     assert.equal(ok.$metadata.attempts, 2);
     assert.deepEqual(server.callsTo('UpdateFunctionConfiguration').map((c) => [c.status, c.errorType]), [[500, 'ServiceException'], [200, undefined]]);
     server.inject.conflict(1, { operation: 'GetFunction', functionName: 'fn' });
-    const e = await failure(lambda.send(new GetFunctionCommand({ FunctionName: 'fn' })));
+    const e = await sdkFailure(lambda.send(new GetFunctionCommand({ FunctionName: 'fn' })));
     assert.equal(e.name, 'ResourceConflictException');
     assert.equal(e.$metadata.attempts, 1);
   });
@@ -467,7 +455,7 @@ describe('Lambda double: protocol', () => {
     await client({ accessKeyId: 'AKIDOTHER' }).send(new GetFunctionCommand({ FunctionName: 'fn' }));
     await lambda.send(new GetFunctionCommand({ FunctionName: 'fn' }));
     assert.deepEqual(server.callsTo('GetFunction').map((c) => c.accessKeyId), ['AKIDOTHER', 'AKIDTEST']);
-    const wrongRegion = await failure(client({ region: 'eu-west-1' }).send(new GetFunctionCommand({ FunctionName: 'fn' })));
+    const wrongRegion = await sdkFailure(client({ region: 'eu-west-1' }).send(new GetFunctionCommand({ FunctionName: 'fn' })));
     assert.equal(wrongRegion.name, 'InvalidSignatureException');
   });
 

@@ -8,19 +8,8 @@ import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, UpdateFunction
 import { type LambdaServer, startLambdaServer } from '../support/lambda-server.js';
 import { type StsServer, startStsServer } from '../support/sts-server.js';
 import { handlerZip } from '../support/zip.js';
+import { sdkFailure } from '../support/sdk-error.js';
 
-interface SdkError extends Error {
-  $metadata: { httpStatusCode?: number; attempts?: number };
-  [k: string]: unknown;
-}
-async function failure(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as SdkError;
-  }
-  assert.fail('expected the call to fail');
-}
 
 const ROLE = 'arn:aws:iam::123456789012:role/lambda-sync-deployer';
 const EXEC_ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
@@ -70,7 +59,7 @@ describe('STS double', () => {
   });
 
   it('surfaces validation failures as the SDK error ValidationError', async () => {
-    const e = await failure(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'has space', DurationSeconds: 899 })));
+    const e = await sdkFailure(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'has space', DurationSeconds: 899 })));
     assert.equal(e.name, 'ValidationError');
     assert.equal(e.$metadata.httpStatusCode, 400);
     assert.match(e.message, /^2 validation errors detected: Value 'has space' at 'roleSessionName' failed to satisfy constraint/);
@@ -78,10 +67,10 @@ describe('STS double', () => {
     assert.equal(sts.calls[0]!.errorCode, 'ValidationError');
 
     const long = JSON.stringify({ ...policyFor('*'), Sid: 'x'.repeat(2100) });
-    assert.equal((await failure(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', Policy: long })))).name, 'ValidationError');
-    const tooLong = await failure(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', DurationSeconds: 7200 })));
+    assert.equal((await sdkFailure(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', Policy: long })))).name, 'ValidationError');
+    const tooLong = await sdkFailure(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', DurationSeconds: 7200 })));
     assert.equal(tooLong.message, 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
-    const malformed = await failure(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', Policy: '{"Statement": [' })));
+    const malformed = await sdkFailure(client.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', Policy: '{"Statement": [' })));
     assert.equal(malformed.name, 'MalformedPolicyDocumentException');
   });
 
@@ -92,7 +81,7 @@ describe('STS double', () => {
     toClose.push(c);
     const ok = await c.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', DurationSeconds: 7200 }));
     assert.ok(ok.Credentials!.AccessKeyId);
-    const e = await failure(c.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/other', RoleSessionName: 'ok' })));
+    const e = await sdkFailure(c.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/other', RoleSessionName: 'ok' })));
     assert.equal(e.name, 'AccessDenied');
     assert.equal(e.$metadata.httpStatusCode, 403);
   });
@@ -144,7 +133,7 @@ describe('Lambda double with STS session credentials', () => {
     const { client: l, accessKeyId } = await lambdaAs(policyFor(lambda.arn('fn-a')));
     await l.send(new GetFunctionCommand({ FunctionName: 'fn-a' }));
     await l.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn-a', ZipFile: handlerZip('v2') }));
-    const e = await failure(l.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn-b', ZipFile: handlerZip('v2') })));
+    const e = await sdkFailure(l.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn-b', ZipFile: handlerZip('v2') })));
     assert.equal(e.name, 'AccessDeniedException');
     assert.equal(e.$metadata.httpStatusCode, 403);
     assert.equal(e.message, 'User: arn:aws:sts::123456789012:assumed-role/lambda-sync-deployer/deploy is not authorized to perform: ' +
@@ -163,7 +152,7 @@ describe('Lambda double with STS session credentials', () => {
     const arn = lambda.arn('fn-new');
     const create = { FunctionName: 'fn-new', Role: EXEC_ROLE, Runtime: 'nodejs22.x' as const, Handler: 'index.handler', Code: { ZipFile: handlerZip() } };
     const { client: without } = await lambdaAs(policyFor(arn, ['lambda:CreateFunction']));
-    const e = await failure(without.send(new CreateFunctionCommand(create)));
+    const e = await sdkFailure(without.send(new CreateFunctionCommand(create)));
     assert.equal(e.name, 'AccessDeniedException');
     assert.match(e.message, /iam:PassRole on resource: arn:aws:iam::123456789012:role\/lambda-exec/);
     const { client: withPass } = await lambdaAs({
@@ -180,7 +169,7 @@ describe('Lambda double with STS session credentials', () => {
   it('refuses session tokens it did not issue', async () => {
     const l = new LambdaClient(lambda.clientConfig({ accessKeyId: 'ASIAFORGEDFORGED0000', secretAccessKey: 'x', sessionToken: 'forged' }));
     toClose.push(l);
-    const e = await failure(l.send(new GetFunctionCommand({ FunctionName: 'fn-a' })));
+    const e = await sdkFailure(l.send(new GetFunctionCommand({ FunctionName: 'fn-a' })));
     assert.equal(e.name, 'UnrecognizedClientException');
     assert.equal(e.$metadata.httpStatusCode, 403);
   });

@@ -143,18 +143,23 @@ describe('task credentials through STS', () => {
     assert.match(String(other), /AccessDeniedException.*iam:PassRole/);
   });
 
-  it('says to create the secret when the secrets service has none of that name (404), not to add a scope', async () => {
+  /** Access whose secret reader fails with `error`, as the secrets service behind the proxy would answer. */
+  async function accessFailingToReadSecret(error: Error) {
     sts = await startStsServer();
     lambda = await startLambdaServer({ sts });
     access = await openLambdaAccess({
       rootConfig: { region: 'us-east-1', aws: { secret: 'repo:x:aws', deployRoleArn: DEPLOY_ROLE } },
       env: { TASKCLUSTER_PROXY_URL: 'http://proxy.invalid' },
       readSecret: async () => {
-        throw Object.assign(new Error('Secret not found'), { code: 'ResourceNotFound', statusCode: 404 });
+        throw error;
       },
       endpoints: { lambda: lambda.url, sts: sts.url },
     });
-    const fn = access.forFunction({ functionName: 'fn', executionRoleArn: ROLE });
+    return access.forFunction({ functionName: 'fn', executionRoleArn: ROLE });
+  }
+
+  it('says to create the secret when the secrets service has none of that name (404), not to add a scope', async () => {
+    const fn = await accessFailingToReadSecret(Object.assign(new Error('Secret not found'), { code: 'ResourceNotFound', statusCode: 404 }));
     await assert.rejects(fn.client.send(new GetFunctionCommand({ FunctionName: 'fn' })), (e: unknown) => {
       assert.match(String(e), /cannot read the Taskcluster secret repo:x:aws through the proxy: ResourceNotFound 404/);
       const hint = (e as { hint?: string }).hint ?? '';
@@ -165,17 +170,7 @@ describe('task credentials through STS', () => {
   });
 
   it('says which scope is missing when the secret cannot be read, without the secret in the message', async () => {
-    sts = await startStsServer();
-    lambda = await startLambdaServer({ sts });
-    access = await openLambdaAccess({
-      rootConfig: { region: 'us-east-1', aws: { secret: 'repo:x:aws', deployRoleArn: DEPLOY_ROLE } },
-      env: { TASKCLUSTER_PROXY_URL: 'http://proxy.invalid' },
-      readSecret: async () => {
-        throw Object.assign(new Error('secret body would go here'), { code: 'InsufficientScopes', statusCode: 403 });
-      },
-      endpoints: { lambda: lambda.url, sts: sts.url },
-    });
-    const fn = access.forFunction({ functionName: 'fn', executionRoleArn: ROLE });
+    const fn = await accessFailingToReadSecret(Object.assign(new Error('secret body would go here'), { code: 'InsufficientScopes', statusCode: 403 }));
     await assert.rejects(fn.client.send(new GetFunctionCommand({ FunctionName: 'fn' })), (e: unknown) => {
       assert.match(String(e), /cannot read the Taskcluster secret repo:x:aws through the proxy: InsufficientScopes 403/);
       assert.ok(!String(e).includes('secret body'));
