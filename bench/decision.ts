@@ -19,6 +19,7 @@ import { resolveDecisionSettings } from '../src/taskcluster/settings.js';
 import { DEFAULT_CONCURRENCY, submitTasks } from '../src/taskcluster/submit.js';
 import { validateTaskGraph } from '../src/taskcluster/validate-graph.js';
 import { startQueueServer, type QueueServer } from '../test/support/queue-server.js';
+import { createDecisionTask } from '../test/taskcluster/fixtures.js';
 
 const PACKAGES = Number(process.env.BENCH_DECISION_PACKAGES ?? 1000);
 const LATENCY_MS = 50;
@@ -50,22 +51,6 @@ function buildGraph(decisionId: string) {
     now: new Date(),
     decisionArgs: ['decision', '--repo-url', `https://${REPOSITORY}`, '--revision', HEAD],
   });
-}
-
-async function createDecisionTask(server: QueueServer): Promise<string> {
-  const taskId = taskcluster.slugid();
-  const admin = new taskcluster.Queue({ rootUrl: server.rootUrl, credentials: { clientId: 'admin', accessToken: 'admin-token' } });
-  await admin.createTask(taskId, {
-    taskQueueId: 'proj-lambda/decision',
-    schedulerId: 'taskcluster-github',
-    taskGroupId: taskId,
-    created: new Date().toJSON(),
-    deadline: taskcluster.fromNowJSON('1 day'),
-    expires: taskcluster.fromNowJSON('1 year'),
-    payload: { image: 'lambda-sync', maxRunTime: 600 },
-    metadata: { name: 'Decision Task', description: 'bench', owner: 'bench@example.com', source: 'https://example.com' },
-  });
-  return taskId;
 }
 
 async function submitOnce(server: QueueServer, concurrency: number): Promise<number> {
