@@ -126,6 +126,7 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
     include: merged.include,
     exclude: merged.exclude ?? [],
     alias: merged.alias,
+    allowScripts: merged.allowScripts ?? [],
   };
 }
 
