@@ -33,6 +33,9 @@ export function registerBundle(program: Command, logger: Logger): void {
     const plan = await planPackages({ root: packageDir, repoUrl: options.repoUrl, logger, from: { commit: options.revision ?? 'HEAD' } });
     const path = relative(plan.gitRoot, packageDir).split(sep).join('/');
     const pkg = plan.packages.find((p) => p.path === path);
+    if (!pkg && options.revision !== undefined) {
+      throw new UsageError(`package ${path || '.'} does not exist at revision ${plan.head.slice(0, 12)}`, 'bundle a revision that has it (the default is the package\'s own revision)');
+    }
     if (!pkg) {
       const inside = plan.packages.map((p) => p.path);
       throw new UsageError(
