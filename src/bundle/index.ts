@@ -39,6 +39,9 @@ import { collectFiles } from './collect.js';
 import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
+import { checkBootstrap } from './custom-runtime.js';
+import { checkPythonHandler } from './python/handler.js';
+import { isPythonRuntime } from './python/platform.js';
 import { configField } from './config-field.js';
 import { writeZip, type ZipOptions } from './zip/writer.js';
 
@@ -106,6 +109,8 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
     }
     const unzippedSize = checkUnzippedSize(pkg.path, files, limits.maxUnzippedBytes);
     checkHandler(pkg, files, logger);
+    checkBootstrap(pkg, files);
+    if (isPythonRuntime(pkg.config.runtime)) await checkPythonHandler(pkg, files, logger);
     const written = await logger.step(
       `zip ${files.length} files (${formatBytes(unzippedSize)}) to ${file}`,
       () => writeZip(partial, files, options.zip),

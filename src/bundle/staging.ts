@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Package } from '../packages/package.js';
@@ -8,6 +8,8 @@ import { runBuild } from './build-step.js';
 import { checkCovered, declaredFileDependencies, isUnder, type FileDependency } from './file-deps.js';
 import { hasDevDependencies, hasProductionDependencies, installDependencies, pruneDevDependencies, readManifest } from './npm.js';
 import { stageFromGit } from './stage.js';
+import { installPythonDependencies } from './python/install.js';
+import { isPythonRuntime } from './python/platform.js';
 
 export interface StageOptions {
   gitRoot: string;
@@ -49,6 +51,13 @@ export async function stagePackage(options: StageOptions): Promise<Staged> {
   const withDev = build !== undefined && manifest !== undefined && hasDevDependencies(manifest);
   if (manifest && (hasProductionDependencies(manifest) || withDev)) {
     await logger.step(`install the dependencies of ${pkg.path}`, () => installDependencies(packageDir, pkg.path, withDev, logger), (command) => command);
+  }
+  if (isPythonRuntime(pkg.config.runtime)) {
+    await logger.step(
+      `install the Python dependencies of ${pkg.path}`,
+      () => installPythonDependencies({ pkg, packageDir, workDir: join(dirname(stageRoot), 'python'), logger }),
+      (summary) => summary ?? 'none declared',
+    );
   }
   if (build) {
     await logger.step(`build ${pkg.path}: ${build}`, () => runBuild(build, packageDir, pkg.path, pkg.configFile, logger));

@@ -123,6 +123,7 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
     architecture: merged.architecture!,
     dependsOn,
     build: merged.build,
+    pythonBuildFromSource: merged.pythonBuildFromSource ?? false,
     include: merged.include,
     exclude: merged.exclude ?? [],
     alias: merged.alias,
