@@ -1,6 +1,7 @@
 import { arch } from 'node:os';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { ConfigError, OperationError, UsageError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Package } from '../../packages/package.js';
@@ -43,7 +44,7 @@ export async function installPythonDependencies(options: PythonInstallOptions): 
   if (!source) return undefined;
   const target = pythonTarget(pkg.config.runtime, pkg.config.architecture);
   const fromSource = pkg.config.pythonBuildFromSource;
-  const python = fromSource ? sourceBuildPython(target, pkg, logger) : 'python3';
+  const python = fromSource ? await sourceBuildPython(target, pkg, logger) : 'python3';
 
   mkdirSync(workDir, { recursive: true });
   const installDir = join(workDir, 'target');
@@ -84,12 +85,14 @@ export function pipArgs(installDir: string, target: PythonTarget, fromSource: bo
   return args;
 }
 
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, name)));
+/** True when `python` runs and has pip (a version manager's shim may exist and still fail). */
+async function hasPip(python: string): Promise<boolean> {
+  const run = await execa(python, ['-m', 'pip', '--version'], { reject: false, stdin: 'ignore' });
+  return run.exitCode === 0;
 }
 
 /** python3.X when it is on PATH (extension modules are built for the Python that builds them), else python3 with a warning. */
-function sourceBuildPython(target: PythonTarget, pkg: Package, logger: Logger): string {
+async function sourceBuildPython(target: PythonTarget, pkg: Package, logger: Logger): Promise<string> {
   const exact = `python${target.version}`;
   const machine = arch() === 'arm64' ? 'arm64' : arch() === 'x64' ? 'x86_64' : arch();
   logger.warn(
@@ -97,8 +100,8 @@ function sourceBuildPython(target: PythonTarget, pkg: Package, logger: Logger): 
       `bundle on ${target.architecture} Linux with ${exact} so that compiled modules load on Lambda`,
   );
   if (machine !== target.architecture) logger.warn(`${pkg.path}: this machine is ${machine} but the function runs on ${target.architecture}: a dependency built from source here will not load there`);
-  if (onPath(exact)) return exact;
-  logger.warn(`${pkg.path}: ${exact} is not on PATH; building with python3, whose version may differ from the runtime's`);
+  if (await hasPip(exact)) return exact;
+  logger.warn(`${pkg.path}: ${exact} with pip is not on PATH; building with python3, whose version may differ from the runtime's`);
   return 'python3';
 }
 
@@ -131,7 +134,10 @@ function pipFailure(
     );
   }
   if (shown.some((l) => HASH_PROBLEM.test(l))) {
-    return new ConfigError(source.display, '', `pip refused the hashes:\n${shown.map((l) => `  ${l}`).join('\n')}`, 'every requirement, indirect ones included, needs a --hash= for the exact file pip picks (pip-compile --generate-hashes writes them)');
+    // pip lists the requirements concerned on the lines after its ERROR line
+    const first = run.lines.findIndex((l) => l.startsWith('ERROR:'));
+    const details = run.lines.slice(Math.max(first, 0)).filter((l) => l.trim() !== '').slice(0, 20);
+    return new ConfigError(source.display, '', `pip refused the hashes:\n${details.map((l) => `  ${l}`).join('\n')}`, 'every requirement, indirect ones included, needs a --hash= for the exact file pip picks (pip-compile --generate-hashes writes them)');
   }
   return new OperationError(
     `pip install failed for package ${pkg.path} (exit ${run.exitCode}):\n${shown.map((l) => `  ${l}`).join('\n')}`,
