@@ -23,6 +23,12 @@
 //   `--omit=dev`, except when there is a build command: then everything is
 //   installed for the build and dev dependencies pruned after it. npm is not
 //   run when the package has no dependencies for it to install.
+// - Python runtimes: pip installs requirements.txt (else pyproject.toml's
+//   [project].dependencies) at the package root, wheels for Lambda's
+//   manylinux platform, the function's architecture and the runtime's
+//   Python only, made machine-independent (python/install.ts); the handler's
+//   module, function and top-level imports are checked (python/handler.ts).
+// - Custom runtimes (provided.*): an executable bootstrap at the root (custom-runtime.ts).
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';

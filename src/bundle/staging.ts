@@ -32,7 +32,8 @@ export interface Staged {
  * with its dependsOn paths and path dependencies beside it, npm's install,
  * and the build. Without a build command only production dependencies are
  * installed (`--omit=dev`); with one, all are installed so the build has its
- * tools, and dev dependencies are pruned after it.
+ * tools, and dev dependencies are pruned after it. A Python package's
+ * dependencies are installed by pip, before the build.
  */
 export async function stagePackage(options: StageOptions): Promise<Staged> {
   const { gitRoot, pkg, stageRoot, logger } = options;

@@ -107,6 +107,8 @@ async function sourceBuildPython(target: PythonTarget, pkg: Package, logger: Log
 
 const NO_VERSION = /Could not find a version that satisfies the requirement (\S+) \(from versions: ([^)]*)\)/;
 const HASH_PROBLEM = /hash/i;
+// Then pip's "no version" only means it saw no index at all.
+const UNREACHABLE = /Failed to establish a new connection|Could not fetch URL|Max retries exceeded|Name or service not known|Network is unreachable|Temporary failure in name resolution/;
 
 function pipFailure(
   run: { exitCode: number; lines: string[]; notFound: boolean },
@@ -119,6 +121,13 @@ function pipFailure(
   if (run.notFound) return new UsageError(`${python} is not installed or not on PATH; it is needed to install the dependencies of ${pkg.path}`, 'install Python 3 and pip (Debian: apt-get install python3 python3-pip)');
   if (run.lines.some((l) => /No module named pip\b/.test(l))) return new UsageError(`pip is not installed for ${python}; it is needed to install the dependencies of ${pkg.path}`, 'install pip (Debian: apt-get install python3-pip)');
   const shown = errorLines(run.lines, /^ERROR:|error:/i);
+  const unreachable = run.lines.find((l) => UNREACHABLE.test(l));
+  if (unreachable) {
+    return new OperationError(
+      `pip could not reach its package index for ${pkg.path}: ${unreachable.replace(/^\s*(WARNING|ERROR): /, '').slice(0, 300)}`,
+      'check the network, or point pip at a reachable index or folder of wheels (PIP_INDEX_URL, or PIP_FIND_LINKS with PIP_NO_INDEX=1, or pip.conf)',
+    );
+  }
   const noVersion = run.lines.map((l) => NO_VERSION.exec(l)).find((m) => m !== null);
   if (noVersion && !fromSource) {
     const requirement = noVersion[1]!;

@@ -130,6 +130,25 @@ describe('Python dependencies are installed for Lambda, not for this machine', (
     }
   });
 
+  test('an index pip cannot reach is reported as such (exit 1), not as a missing wheel', async (t) => {
+    delete process.env.PIP_NO_INDEX;
+    delete process.env.PIP_FIND_LINKS;
+    Object.assign(process.env, { PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_RETRIES: '1', PIP_TIMEOUT: '2' });
+    t.after(() => {
+      for (const name of ['PIP_INDEX_URL', 'PIP_RETRIES', 'PIP_TIMEOUT']) delete process.env[name];
+      Object.assign(process.env, PIP_ENV);
+    });
+    const repo = pythonRepo({ 'lambda.yml': 'runtime: python3.12\nhandler: app.handler\n', 'requirements.txt': 'greet==1.0\n', 'app.py': 'def handler(event, context):\n    return 1\n' });
+    try {
+      const run = await bundleFn(repo);
+      assert.equal(run.code, 1, output(run));
+      assert.match(run.errors.join('\n'), /pip could not reach its package index for fn: .*(Failed to establish a new connection|Max retries exceeded)/);
+      assert.match(run.errors.join('\n'), /PIP_INDEX_URL, or PIP_FIND_LINKS with PIP_NO_INDEX=1/);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   test("pip's own configuration is honoured: a pip.conf (PIP_CONFIG_FILE) names the wheelhouse", async (t) => {
     const conf = join(scratchDir('lambda-sync-pipconf-'), 'pip.conf');
     writeFileSync(conf, `[global]\nno-index = true\nfind-links = ${WHEELHOUSE}\n`);
