@@ -30,6 +30,12 @@
 // - Native code: every file that ships is read for an ELF header (or a
 //   Mach-O one); one built for another machine than the function's
 //   architecture fails the bundle (binary-check.ts), whatever the runtime.
+// - Python runtimes: pip installs requirements.txt (else pyproject.toml's
+//   [project].dependencies) at the package root, wheels for Lambda's
+//   manylinux platform, the function's architecture and the runtime's
+//   Python only, made machine-independent (python/install.ts); the handler's
+//   module, function and top-level imports are checked (python/handler.ts).
+// - Custom runtimes (provided.*): an executable bootstrap at the root (custom-runtime.ts).
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
@@ -47,6 +53,9 @@ import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
 import { checkBinaries } from './binary-check.js';
+import { checkBootstrap } from './custom-runtime.js';
+import { checkPythonHandler } from './python/handler.js';
+import { isPythonRuntime } from './python/platform.js';
 import { configField } from './config-field.js';
 import { writeZip, type ZipOptions } from './zip/writer.js';
 
@@ -116,6 +125,8 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
     const unzippedSize = checkUnzippedSize(pkg.path, files, limits.maxUnzippedBytes);
     checkHandler(pkg, files, logger);
     checkBinaries(pkg, files, logger);
+    checkBootstrap(pkg, files);
+    if (isPythonRuntime(pkg.config.runtime)) await checkPythonHandler(pkg, files, logger);
     const written = await logger.step(
       `zip ${files.length} files (${formatBytes(unzippedSize)}) to ${file}`,
       () => writeZip(partial, files, options.zip),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Package } from '../packages/package.js';
@@ -8,6 +8,8 @@ import { runBuild } from './build-step.js';
 import { checkCovered, declaredFileDependencies, isUnder, type FileDependency } from './file-deps.js';
 import { dependencyInstaller } from './install/index.js';
 import { stageFromGit } from './stage.js';
+import { installPythonDependencies } from './python/install.js';
+import { isPythonRuntime } from './python/platform.js';
 
 export interface StageOptions {
   gitRoot: string;
@@ -30,7 +32,8 @@ export interface Staged {
  * with its dependsOn paths and path dependencies beside it, npm's install,
  * and the build. With a build command, everything the build needs is
  * installed first (for this machine); after the build, what ships is
- * installed for Lambda's platform (install/index.ts).
+ * installed for Lambda's platform (install/index.ts). A Python package's
+ * dependencies are installed by pip, before the build.
  */
 export async function stagePackage(options: StageOptions): Promise<Staged> {
   const { gitRoot, pkg, stageRoot, logger } = options;
@@ -47,6 +50,13 @@ export async function stagePackage(options: StageOptions): Promise<Staged> {
   const request = { dir: packageDir, pkg, logger };
   const installer = dependencyInstaller(request);
   const build = pkg.config.build;
+  if (isPythonRuntime(pkg.config.runtime)) {
+    await logger.step(
+      `install the Python dependencies of ${pkg.path}`,
+      () => installPythonDependencies({ pkg, packageDir, workDir: join(dirname(stageRoot), 'python'), logger }),
+      (summary) => summary ?? 'none declared',
+    );
+  }
   if (build) {
     if (installer?.forBuild) await installer.forBuild(request);
     await logger.step(`build ${pkg.path}: ${build}`, () => runBuild(build, packageDir, pkg.path, pkg.configFile, logger));
