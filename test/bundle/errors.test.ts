@@ -89,7 +89,7 @@ const cases: ErrorCase[] = [
     name: 'build command fails',
     setup: (repo) => void repo.write('fn/lambda.yml', 'dependsOn: [shared/greeting]\nbuild: echo compile error >&2; exit 3\n').commit(),
     code: 1,
-    message: [/build command "echo compile error >&2; exit 3" failed for package fn \(exit 3\)/, /compile error/],
+    message: [/build command "echo compile error >&2; exit 3" failed for package fn \(exit 3\); its output is above/],
   },
   {
     name: 'include glob reaching out of the package',

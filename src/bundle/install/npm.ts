@@ -128,20 +128,30 @@ async function runNpm(args: string[], dir: string, packagePath: string, logger: 
   );
 }
 
+// npm error lines that say why, kept first when the summary must be cut:
+// network failures, resolution conflicts (ERESOLVE's detail), a lockfile out
+// of sync, platform refusals, node-gyp's failure lines, a missing package.
+const WHY = /getaddrinfo|ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|network|ERESOLVE|While resolving|Found:|Could not resolve|Conflicting peer|peer dep|Missing:|Invalid:|from lock file|EBADPLATFORM|EBADENGINE|notsup|E404|404|Not Found|is not in this registry|gyp ERR! (?:stack Error|not ok|find|configure error|build error|cwd)|code E[A-Z0-9]+|error: /;
+
 /**
  * npm's own error lines, without the blank ones and without the usage text
- * it appends to a usage error (EUSAGE): the first lines say what went wrong,
- * the last one where the full log is.
+ * it appends to a usage error (EUSAGE), at most `max`: the lines that say
+ * why (WHY) first, then the others, in npm's order; the last one where the
+ * full log is. Stack frames (`at ...`) never push a reason out.
  */
-export function npmErrorLines(lines: readonly string[], max = 12): string[] {
+export function npmErrorLines(lines: readonly string[], max = 16): string[] {
   const errors: string[] = [];
   for (const line of lines) {
     if (/^npm (error|ERR!) Usage:/.test(line)) break;
-    if (/^npm (error|ERR!)\s*\S/.test(line)) errors.push(line);
+    if (/^npm (error|ERR!)\s*\S/.test(line) && !/A complete log of this run can be found in/.test(line)) errors.push(line);
   }
   if (errors.length === 0) return errorLines(lines, /$^/, max);
+  const isFrame = (l: string): boolean => /^npm (error|ERR!)\s+at /.test(l);
+  const ranked = [...errors.filter((l) => WHY.test(l) && !isFrame(l)), ...errors.filter((l) => !WHY.test(l) && !isFrame(l)), ...errors.filter(isFrame)];
+  const kept = new Set(ranked.slice(0, max));
+  const shown = errors.filter((l) => kept.has(l));
+  if (errors.length > shown.length) shown.push(`(${errors.length - shown.length} more npm error lines above)`);
   const logLine = lines.find((l) => /A complete log of this run can be found in/.test(l));
-  const shown = errors.slice(0, max);
-  if (logLine && !shown.includes(logLine)) shown.push(logLine);
+  if (logLine) shown.push(logLine);
   return shown;
 }
