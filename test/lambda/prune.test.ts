@@ -7,6 +7,9 @@ import type { StatusJson } from '../../src/commands/status.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { startLambdaServer, type LambdaServer } from '../support/lambda-server.js';
+import { UsageError } from '../../src/errors.js';
+import type { Classification } from '../../src/lambda/classify.js';
+import { checkValve } from '../../src/lambda/prune.js';
 import { planPackages } from '../../src/packages/plan.js';
 import { REPO_URL, cliEnv, clientOf, repoWithPackages, seedPackageFunction } from './fixtures.js';
 
@@ -227,6 +230,15 @@ describe('lambda-sync sync --prune', () => {
         assert.deepEqual(server.callsTo('DeleteFunction'), []);
       });
     }
+
+    it('the valve also stops a run that would delete every function the repository owns under the root, however few', () => {
+      const orphan = { functionName: 'f', functionArn: 'arn', path: 'functions/a', deployedRevision: 'a'.repeat(40), description: 'd', renamedTo: [], detail: '' };
+      const status = { repository: 'github.com/example/functions', head: 'h', scope: 'functions', packages: [], orphans: [orphan], kept: [], owned: 1 } as unknown as Classification;
+      assert.throws(() => checkValve(status, { maxDeletes: 5, allowMassDelete: false }), (e: unknown) =>
+        e instanceof UsageError && /refusing to delete 1 function: that is every function github\.com\/example\/functions owns under functions; nothing was deleted/.test(e.message) && /--allow-mass-delete/.test(e.hint ?? ''));
+      assert.doesNotThrow(() => checkValve(status, { maxDeletes: 5, allowMassDelete: true }));
+      assert.doesNotThrow(() => checkValve({ ...status, owned: 2 }, { maxDeletes: 5, allowMassDelete: false }));
+    });
 
     it('the valve opens with --allow-mass-delete', async () => {
       const fns = await deployedThenRemoved(['keep'], ['g1', 'g2', 'g3', 'g4', 'g5', 'g6']);
