@@ -53,6 +53,11 @@ export type PackageConfigSource =
   | { kind: 'package.json'; file: string; raw: unknown }
   | { kind: 'none'; file: string };
 
+/** How a message names a package setting: `lambda.<key>` inside package.json, `<key>` in lambda.yml. */
+export function sourceField(source: PackageConfigSource, key: string): string {
+  return source.kind === 'package.json' ? `lambda.${key}` : key;
+}
+
 /**
  * Reads the config sources of the package folder `packagePath` (repository
  * relative). Returns undefined when the folder holds neither a lambda.yml nor
@@ -98,7 +103,7 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
   }
   const defaults = root.defaults ?? {};
   const merged: PackageConfigInput = { ...BUILTIN_PACKAGE_DEFAULTS, ...defaults, ...own };
-  const field = (name: string): string => (source.kind === 'package.json' ? `lambda.${name}` : name);
+  const field = (key: string): string => sourceField(source, key);
   const dependsOnFile = own.dependsOn ? source.file : ROOT_CONFIG_FILE;
   const dependsOnField = own.dependsOn ? field('dependsOn') : 'defaults.dependsOn';
   const dependsOn = await checkRepositoryPaths(gitRoot, merged.dependsOn ?? [], dependsOnFile, dependsOnField);
@@ -114,6 +119,7 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
     );
   }
   return {
+    name: own.name,
     handler: merged.handler!,
     runtime: merged.runtime!,
     memory: merged.memory!,

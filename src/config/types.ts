@@ -5,6 +5,8 @@ export type Priority = 'highest' | 'very-high' | 'high' | 'medium' | 'low' | 've
 
 /** A package's config as written (lambda.yml, the "lambda" object of package.json, or root `defaults`). */
 export interface PackageConfigInput {
+  /** Readable part of the function name (a package's own config only; not in `defaults`). */
+  name?: string;
   handler?: string;
   runtime?: string;
   memory?: number;
@@ -21,6 +23,8 @@ export interface PackageConfigInput {
 
 /** A package's config after defaults: what the pipeline acts on. */
 export interface PackageConfig {
+  /** The package's own `name`, when it sets one: the readable part of its function name. */
+  name: string | undefined;
   handler: string;
   runtime: string;
   memory: number;
@@ -68,7 +72,7 @@ export interface RootConfig {
   packages?: string[];
   namePrefix?: string;
   region?: string;
-  defaults?: PackageConfigInput;
+  defaults?: Omit<PackageConfigInput, 'name'>;
   taskcluster?: TaskclusterSection;
   treeherder?: TreeherderSection;
   aws?: AwsSection;

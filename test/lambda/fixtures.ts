@@ -25,6 +25,7 @@ export const FAST_WAIT: WaitOptions = { minDelay: 0.02, maxDelay: 0.1, maxWaitTi
 
 export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageConfig {
   return {
+    name: undefined,
     ...BUILTIN_PACKAGE_DEFAULTS,
     environment: {},
     role: ROLE,
