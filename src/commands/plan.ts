@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { planPackages } from '../packages/plan.js';
 import { functionDescription } from '../packages/description.js';
 import type { Logger } from '../log.js';
+import { missingRoleHint } from '../config/role.js';
+import type { Package } from '../packages/package.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 
 interface PlanCommandOptions extends RepositoryOptions {
@@ -16,6 +18,7 @@ export function registerPlan(program: Command, logger: Logger): void {
       .option('--json', 'print the plan as one JSON object on stdout'),
   ).action(async (options: PlanCommandOptions) => {
     const plan = await planPackages({ root: options.root, repoUrl: options.repoUrl, logger });
+    warnMissingRoles(plan.packages, logger);
     if (options.json) {
       const out = {
         repository: plan.repository,
@@ -29,6 +32,7 @@ export function registerPlan(program: Command, logger: Logger): void {
           runtime: p.config.runtime,
           memory: p.config.memory,
           timeout: p.config.timeout,
+          role: p.config.role ?? null,
           dirty: p.dirty,
         })),
       };
@@ -40,4 +44,16 @@ export function registerPlan(program: Command, logger: Logger): void {
     const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, p.dirty ? 'dirty' : '']);
     process.stdout.write(`${formatTable(['PATH', 'FUNCTION', 'REVISION', 'RUNTIME', 'STATE'], rows)}\n`);
   });
+}
+
+/**
+ * A warning, not an error: Lambda needs the role only to create a function
+ * (deploy fails then, exit 2), and updates an existing one without it; plan
+ * is offline and cannot know which functions exist yet.
+ */
+function warnMissingRoles(packages: readonly Package[], logger: Logger): void {
+  for (const p of packages) {
+    if (p.config.role !== undefined) continue;
+    logger.warn(`${p.path}: no execution role; creating its function ${p.functionName} will fail (updating an existing one works): ${missingRoleHint(p.configFile)}`);
+  }
 }

@@ -9,7 +9,7 @@ import type { RepositoryId } from '../../src/repo/repository-id.js';
 interface PlanJson {
   repository: string;
   head: string;
-  packages: Array<{ path: string; functionName: string; revision: string | null; description: string | null; handler: string; runtime: string; memory: number; timeout: number; dirty: boolean }>;
+  packages: Array<{ path: string; functionName: string; revision: string | null; description: string | null; handler: string; runtime: string; memory: number; timeout: number; role: string | null; dirty: boolean }>;
 }
 
 function repoWithPackages(): TestRepo {
@@ -46,6 +46,7 @@ test('plan --json lists packages with names, full revisions, descriptions and co
     runtime: 'nodejs22.x',
     memory: 512,
     timeout: 20,
+    role: null,
     dirty: false,
   });
   assert.equal(two!.handler, 'main.handler');
@@ -122,4 +123,39 @@ test('environment errors exit 2 with a message that says what to do', async (t) 
   const noCommits = await runCli(['plan', '--repo-url', 'https://github.com/o/r'], { cwd: empty.dir });
   assert.equal(noCommits.code, 2);
   assert.match(noCommits.stderr, /no commits yet/);
+});
+
+test('plan names functions from the config\'s name or a generic folder\'s parent, and warns once per package without a role', async (t) => {
+  const repo = new TestRepo();
+  t.after(() => repo.cleanup());
+  const role = 'arn:aws:iam::123456789012:role/fns';
+  repo.addPackage('bedrock/src', { lambda: {} });
+  repo.addPackage('notes/lambda', { lambdaYml: `name: notes-api\nrole: ${role}\n` });
+  repo.addPackage('plain', { lambda: { name: 'Plain_Name' } });
+  repo.commit();
+  const result = await runCli(['plan', '--json', '--repo-url', 'https://github.com/o/r'], { cwd: repo.dir });
+  assert.equal(result.code, 0, result.stderr);
+  const id = 'github.com/o/r' as RepositoryId;
+  const byPath = new Map((JSON.parse(result.stdout) as PlanJson).packages.map((p) => [p.path, p]));
+  const hash = (path: string): string => functionName(id, path).slice(-16);
+  const cases: Array<[path: string, name: string, role: string | null]> = [
+    ['bedrock/src', `bedrock-src-${hash('bedrock/src')}`, null],
+    ['notes/lambda', `notes-api-${hash('notes/lambda')}`, role],
+    ['plain', `Plain_Name-${hash('plain')}`, null],
+  ];
+  for (const [path, name, expectedRole] of cases) {
+    assert.equal(byPath.get(path)?.functionName, name, path);
+    assert.equal(byPath.get(path)?.role, expectedRole, path);
+  }
+  const warnings = result.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+  assert.deepEqual(warnings.map((l) => l.split(':')[1]!.trim()), ['bedrock/src', 'plain'], result.stderr);
+  for (const line of warnings) {
+    assert.match(line, /no execution role; creating its function \S+ will fail .*set defaults.role in lambda-sync.yml \(where most repositories set it/);
+  }
+  assert.match(warnings[1]!, /role in the package's own config \(plain\/package.json\)/);
+
+  repo.write('lambda-sync.yml', `defaults:\n  role: ${role}\n`).commit('one role for all');
+  const withDefault = await runCli(['plan', '--repo-url', 'https://github.com/o/r'], { cwd: repo.dir });
+  assert.equal(withDefault.code, 0, withDefault.stderr);
+  assert.doesNotMatch(withDefault.stderr, /warning/, 'defaults.role covers every package');
 });
