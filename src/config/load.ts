@@ -12,7 +12,8 @@ import {
   type RootConfig,
 } from './types.js';
 
-async function readIfExists(file: string): Promise<string | undefined> {
+/** A file's text, or undefined when it does not exist. */
+export async function readIfExists(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
@@ -33,7 +34,8 @@ function parseYamlConfig(text: string, shown: string): unknown {
   }
 }
 
-function throwIfAny(errors: ConfigError[]): void {
+/** Throws the one error, or all of them together so that one run shows every problem. */
+export function throwIfAny(errors: ConfigError[]): void {
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new ConfigErrors(errors);
 }
