@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { ConfigError } from '../errors.js';
 import type { Package } from '../packages/package.js';
-import { configField } from './config-field.js';
+import { configField } from '../config/field.js';
 
 /**
  * Never shipped, whatever the package's globs say: secrets (`.env*` files,

@@ -39,7 +39,7 @@ import { collectFiles } from './collect.js';
 import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
-import { configField } from './config-field.js';
+import { configField } from '../config/field.js';
 import { writeZip, type ZipOptions } from './zip/writer.js';
 
 export type { Bundle } from './bundle.js';

@@ -2,6 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { load as parseYaml, YAMLException } from 'js-yaml';
 import { ConfigError, ConfigErrors } from '../errors.js';
+import { configField } from './field.js';
 import { validateConfig } from './validate.js';
 import {
   BUILTIN_PACKAGE_DEFAULTS,
@@ -55,11 +56,6 @@ export type PackageConfigSource =
   | { kind: 'package.json'; file: string; raw: unknown }
   | { kind: 'none'; file: string };
 
-/** How a message names a package setting: `lambda.<key>` inside package.json, `<key>` in lambda.yml. */
-export function sourceField(source: PackageConfigSource, key: string): string {
-  return source.kind === 'package.json' ? `lambda.${key}` : key;
-}
-
 /**
  * Reads the config sources of the package folder `packagePath` (repository
  * relative). Returns undefined when the folder holds neither a lambda.yml nor
@@ -105,7 +101,7 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
   }
   const defaults = root.defaults ?? {};
   const merged: PackageConfigInput = { ...BUILTIN_PACKAGE_DEFAULTS, ...defaults, ...own };
-  const field = (key: string): string => sourceField(source, key);
+  const field = (key: string): string => configField({ configFile: source.file }, key);
   const dependsOnFile = own.dependsOn ? source.file : ROOT_CONFIG_FILE;
   const dependsOnField = own.dependsOn ? field('dependsOn') : 'defaults.dependsOn';
   const dependsOn = await checkRepositoryPaths(gitRoot, merged.dependsOn ?? [], dependsOnFile, dependsOnField);

@@ -51,7 +51,7 @@ export async function discoverPackages(gitRoot: string, scanRoot: string, config
       }
       return;
     }
-    if (matches ? matches(relPath) : source.kind !== 'none') found.push({ path: relPath, source });
+    if (isPackageFolder(relPath, source, matches)) found.push({ path: relPath, source });
   };
 
   const walk = async (dir: string): Promise<void> => {
@@ -75,6 +75,29 @@ export async function discoverPackages(gitRoot: string, scanRoot: string, config
     throw new ConfigError(ROOT_CONFIG_FILE, 'packages', `no package folder matches ${globs.map((g) => JSON.stringify(g)).join(', ')} under ${toPosix(relative(realRoot, realScan)) || '.'}`, 'each package folder needs a package.json or a lambda.yml');
   }
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The rule of discovery: matched by a `packages` glob, or without globs, configured (lambda.yml or a "lambda" object). */
+function isPackageFolder(relPath: string, source: PackageConfigSource, matches: ((path: string) => boolean) | undefined): boolean {
+  return matches ? matches(relPath) : source.kind !== 'none';
+}
+
+/**
+ * The outermost package folder that holds the repository-relative folder
+ * `relDir` (or is it), by discovery's rule; undefined when none does. For
+ * tools that must not write into a package (a file there would make it dirty,
+ * and ship once committed). A folder whose config cannot be read counts as no
+ * package here: discovery reports it where it matters.
+ */
+export async function enclosingPackage(gitRoot: string, relDir: string, config: RootConfig): Promise<string | undefined> {
+  const matches = config.packages ? picomatch(config.packages, { dot: false }) : undefined;
+  const folders = relDir.split('/').filter((f) => f !== '' && f !== '.');
+  for (let depth = 1; depth <= folders.length; depth++) {
+    const relPath = folders.slice(0, depth).join('/');
+    const source = await readPackageConfigSource(gitRoot, relPath).catch(() => undefined);
+    if (source && isPackageFolder(relPath, source, matches)) return relPath;
+  }
+  return undefined;
 }
 
 async function checkSymlinkedFolder(realRoot: string, link: string, matches: ((path: string) => boolean) | undefined): Promise<void> {

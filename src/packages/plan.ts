@@ -1,7 +1,8 @@
 import { realpath } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { ConfigError, ConfigErrors, UsageError } from '../errors.js';
-import { loadRootConfig, resolvePackageConfig, sourceField } from '../config/load.js';
+import { configField } from '../config/field.js';
+import { loadRootConfig, resolvePackageConfig } from '../config/load.js';
 import { ROOT_CONFIG_FILE, type RootConfig } from '../config/types.js';
 import { gitRoot as findGitRoot, headCommit } from '../repo/git.js';
 import { resolveRepositoryId } from '../repo/repository.js';
@@ -61,7 +62,7 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
       config,
       functionName: functionName(repository, found.path, {
         prefix: rootConfig.namePrefix,
-        name: config.name === undefined ? undefined : { value: config.name, file: found.source.file, field: sourceField(found.source, 'name') },
+        name: config.name === undefined ? undefined : { value: config.name, file: found.source.file, field: configField({ configFile: found.source.file }, 'name') },
       }),
       watchedPaths: [found.path, ...config.dependsOn, ROOT_CONFIG_FILE],
     };
