@@ -5,9 +5,11 @@ import { buildBundle, DirectUploadTooLargeError, formatBytes, MAX_DIRECT_UPLOAD_
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { enclosingPackage } from '../packages/discover.js';
+import { leftOut } from '../packages/dirty.js';
 import { planPackages } from '../packages/plan.js';
 import type { RootConfig } from '../config/types.js';
 import { resolveRevision } from '../repo/git.js';
+import { workingTree } from '../repo/tree.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 
 interface BundleCommandOptions extends RepositoryOptions {
@@ -30,9 +32,13 @@ export function registerBundle(program: Command, logger: Logger): void {
     const packageDir = await realpath(resolve(base, packageArg)).catch(() => {
       throw new UsageError(`${resolve(base, packageArg)} does not exist`);
     });
-    const plan = await planPackages({ root: packageDir, repoUrl: options.repoUrl, logger });
+    // The config too comes from the commit that is bundled, never from the working tree.
+    const plan = await planPackages({ root: packageDir, repoUrl: options.repoUrl, logger, from: { commit: options.revision ?? 'HEAD' } });
     const path = relative(plan.gitRoot, packageDir).split(sep).join('/');
     const pkg = plan.packages.find((p) => p.path === path);
+    if (!pkg && options.revision !== undefined) {
+      throw new UsageError(`package ${path || '.'} does not exist at revision ${plan.head.slice(0, 12)}`, 'bundle a revision that has it (the default is the package\'s own revision)');
+    }
     if (!pkg) {
       const inside = plan.packages.map((p) => p.path);
       throw new UsageError(
@@ -42,7 +48,7 @@ export function registerBundle(program: Command, logger: Logger): void {
     }
     const wanted = options.revision ?? pkg.revision;
     if (wanted === undefined) throw new UsageError(`package ${pkg.path} has never been committed; a bundle is made from a commit`, 'commit it, or pass --revision <sha>');
-    if (options.revision === undefined && pkg.dirty) logger.warn(`${pkg.path} has uncommitted changes; the bundle holds revision ${wanted.slice(0, 12)} without them`);
+    if (options.revision === undefined && pkg.uncommittedFiles.length > 0) logger.warn(leftOut(pkg, wanted));
     const revision = await resolveRevision(plan.gitRoot, wanted);
     const outFile = options.output === undefined
       ? join(await defaultOutputDir(plan.gitRoot, plan.rootConfig, logger), `${basename(pkg.path)}-${revision.slice(0, 12)}.zip`)
@@ -70,7 +76,7 @@ async function defaultOutputDir(root: string, config: RootConfig, logger: Logger
   const [cwd, gitRoot] = await Promise.all([realpath(process.cwd()), realpath(root)]);
   const relCwd = relative(gitRoot, cwd);
   if (relCwd.startsWith('..') || isAbsolute(relCwd)) return cwd;
-  const inside = await enclosingPackage(gitRoot, relCwd.split(sep).join('/'), config);
+  const inside = await enclosingPackage(await workingTree(gitRoot), relCwd.split(sep).join('/'), config);
   if (inside === undefined) return cwd;
   const dir = join(gitRoot, dirname(inside));
   logger.info(`the current folder is inside the package ${inside}; writing the zip to ${dir} instead (-o to choose)`);

@@ -9,7 +9,7 @@ import { defaultImage, defaultTreeherderProject } from '../taskcluster/settings.
 import { loadConfigSchema } from '../config/validate.js';
 import { renderTaskclusterYml } from '../taskcluster/taskcluster-yml.js';
 import { ROOT_CONFIG_FILE } from '../config/types.js';
-import { readIfExists } from '../config/load.js';
+import { workingTree } from '../repo/tree.js';
 import { mergeRootSettings, type RootSetting } from '../config/root-settings.js';
 
 interface InitOptions {
@@ -47,11 +47,11 @@ export function registerInit(program: Command, logger: Logger): void {
         project: options.treeherderProject ?? defaultTreeherderProject(repository),
         secret: options.secret ?? `repo:${repository}:aws-deploy`,
       };
-      const config = await configFile(join(root, ROOT_CONFIG_FILE), wanted, options.force === true);
+      const [configBefore, existingYml] = await (await workingTree(root)).readFiles([ROOT_CONFIG_FILE, '.taskcluster.yml']);
+      const config = configFile(join(root, ROOT_CONFIG_FILE), configBefore, wanted, options.force === true);
       // The decision task runs the image the deploy tasks run and routes to their project.
       const taskclusterYml = renderTaskclusterYml({ branch: options.branch, image: config.image, taskQueueId: options.taskQueueId, treeherderProject: config.project });
       const ymlPath = join(root, '.taskcluster.yml');
-      const existingYml = await readIfExists(ymlPath);
       if (existingYml !== undefined && existingYml !== taskclusterYml && !options.force) {
         // Checked before anything is written: a refusal leaves both files as they were.
         throw new UsageError(`${ymlPath} already exists and differs from the one init writes (Taskcluster-GitHub reads only one per repository)`, 'merge the lambda-sync decision task into it by hand, or pass --force to replace it');
@@ -99,8 +99,7 @@ interface ConfigFilePlan {
  * missing settings added, and its packages, defaults, other settings and
  * comments kept.
  */
-async function configFile(path: string, wanted: InitSettings, force: boolean): Promise<ConfigFilePlan> {
-  const before = await readIfExists(path);
+function configFile(path: string, before: string | undefined, wanted: InitSettings, force: boolean): ConfigFilePlan {
   if (before === undefined) {
     return { path, before, text: starterConfig(wanted), image: wanted.image, project: wanted.project, report: `wrote ${path}` };
   }

@@ -48,6 +48,7 @@ test('plan --json lists packages with names, full revisions, descriptions and co
     timeout: 20,
     role: null,
     dirty: false,
+    uncommittedFiles: [],
   });
   assert.equal(two!.handler, 'main.handler');
   assert.equal(two!.runtime, 'nodejs24.x');
