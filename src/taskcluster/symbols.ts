@@ -71,9 +71,10 @@ function symbolWithParents(path: string, base: string, depth: number, form: Fold
  * folders in front, as few as tell each apart (`api/authorizer` and
  * `web/authorizer`: `api-author`, `web-author`), first as abbreviations, then
  * as whole names when the abbreviations agree (`resize-images/x`,
- * `rot-images/x`), then as the initials of all their words. Only packages that no parent tells apart within Treeherder's
- * 25 characters get a numeric suffix (2, 3, ...) that no other package uses or
- * would use as its own base symbol. Depends only on the set of paths, so a
+ * `rot-images/x`), then as the initials of all their words. Only packages
+ * that no parent tells apart within Treeherder's 25 characters get a numeric
+ * suffix (2, 3, ...) that no other package uses or would use as its own base
+ * symbol. Depends only on the set of paths, so a
  * rerun or a retrigger at the same revision gives every package the same
  * symbol.
  */
