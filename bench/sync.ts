@@ -62,6 +62,7 @@ async function timedSync(server: LambdaServer, plan: Plan, concurrency: number):
     region: server.region,
     source: { kind: 'default-chain' },
     forFunction: () => ({ client, uploadToS3: undefined, s3Bucket: undefined }),
+    forListing: () => client,
     close: () => client.destroy(),
   };
   const started = performance.now();

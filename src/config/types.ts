@@ -78,6 +78,10 @@ export interface RootConfig {
   packages?: string[];
   namePrefix?: string;
   region?: string;
+  /** sync deletes orphans (sync --prune). */
+  prune?: boolean;
+  /** The safety valve: more deletions than this in one run need --allow-mass-delete. */
+  pruneMaxDeletes?: number;
   defaults?: Omit<PackageConfigInput, 'name'>;
   taskcluster?: TaskclusterSection;
   treeherder?: TreeherderSection;

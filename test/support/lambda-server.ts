@@ -103,6 +103,8 @@ export interface LambdaServer {
     throttle(n: number, opts?: FaultFilter & { retryAfterSeconds?: number }): void;
     serverError(n: number, opts?: FaultFilter & { message?: string }): void;
     conflict(n: number, opts?: FaultFilter): void;
+    /** ExpiredTokenException, as when a session's credentials run out mid-run (the SDK does not retry it). */
+    expiredToken(n: number, opts?: FaultFilter): void;
     /** The next code or configuration update ends LastUpdateStatus Failed; the previous code and config remain. */
     failNextUpdate(reason: string, opts?: FailureOptions): void;
     /** The next CreateFunction ends State Failed. */
@@ -279,6 +281,7 @@ export async function startLambdaServer(opts: LambdaServerOptions = {}): Promise
       throttle: (n, o) => faults.throttle(n, o),
       serverError: (n, o) => faults.serverError(n, o),
       conflict: (n, o) => faults.conflict(n, o, (name) => store.arn(name)),
+      expiredToken: (n, o) => faults.add(n, expiredToken, o),
       failNextUpdate: failure('update'),
       failNextCreate: failure('create'),
       slowTransitions: (ms) => { store.transitionMs = ms; },
