@@ -19,7 +19,9 @@
 //   holds real files and nothing points outside. A production one must be
 //   under the package or one of its dependsOn paths (else a ConfigError),
 //   since otherwise its changes would not change the package's revision.
-// - Dependencies (install/index.ts): `npm ci` with a lockfile, else
+// - Dependencies (install/index.ts): the package's lockfile picks the
+//   manager (pnpm-lock.yaml: pnpm, yarn.lock: yarn classic or berry, frozen,
+//   hoisted node_modules); npm: `npm ci` with a lockfile, else
 //   `npm install --no-package-lock`; production ones only, for Lambda's
 //   platform (--os=linux --libc=glibc --cpu of the function's architecture),
 //   with dependencies' install scripts off except for the names in

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { planPackages } from '../packages/plan.js';
+import { join } from 'node:path';
+import { isUnpinned } from '../bundle/install/lockfile.js';
 import { functionDescription } from '../packages/description.js';
 import type { Logger } from '../log.js';
 import { missingRoleHint } from '../config/role.js';
@@ -36,6 +38,8 @@ export function registerPlan(program: Command, logger: Logger): void {
           role: p.config.role ?? null,
           dirty: p.uncommittedFiles.length > 0,
           uncommittedFiles: p.uncommittedFiles,
+          // dependencies installed without a lockfile: versions may change between bundles
+          unpinned: isUnpinned(join(plan.gitRoot, p.path), p.path),
         })),
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -43,7 +47,7 @@ export function registerPlan(program: Command, logger: Logger): void {
     }
     logger.info(`repository ${plan.repository} at ${plan.head.slice(0, 12)}: ${plan.packages.length} package(s)`);
     if (plan.packages.length === 0) return;
-    const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, p.uncommittedFiles.length > 0 ? 'dirty' : '']);
+    const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, [p.uncommittedFiles.length > 0 ? 'dirty' : '', isUnpinned(join(plan.gitRoot, p.path), p.path) ? 'unpinned' : ''].filter(Boolean).join(', ')]);
     process.stdout.write(`${formatTable(['PATH', 'FUNCTION', 'REVISION', 'RUNTIME', 'STATE'], rows)}\n`);
   });
 }
