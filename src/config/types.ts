@@ -48,6 +48,9 @@ export interface TaskclusterSection {
   image?: string;
   routes?: string[];
   env?: Record<string, string>;
+  allTasks?: boolean;
+  npmCache?: string;
+  checks?: boolean;
 }
 
 export interface TreeherderSection {

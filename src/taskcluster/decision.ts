@@ -11,6 +11,7 @@ import { cloneAtRevision, type Checkout } from '../repo/clone.js';
 import { filesInCommit, git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
 import { writeDecisionArtifacts, writeSubmissionReport } from './artifacts.js';
+import { pullRequestVerdicts } from './changed-packages.js';
 import { buildTaskGraph, type TaskGraph } from './graph.js';
 import { decisionIdentity } from './identity.js';
 import { queueFromEnvironment } from './queue-client.js';
@@ -19,6 +20,7 @@ import type { RetriggerRequest } from './retrigger-request.js';
 import { resolveDecisionSettings, type Mode } from './settings.js';
 import { DEFAULT_CONCURRENCY, submissionError, submitTasks, type SubmitReport } from './submit.js';
 import { assertValidTaskGraph } from './validate-graph.js';
+import type { PackageVerdict } from './verdicts.js';
 
 export interface DecisionOptions {
   /** Folder inside the repository whose packages get tasks. With `revision`, relative to the clone's root. */
@@ -27,6 +29,10 @@ export interface DecisionOptions {
   /** Clone `repoUrl` at this full sha first (as the decision task does), instead of reading the current checkout. */
   revision?: string;
   mode?: Mode;
+  /** Check mode: the pull request's base commit; only packages changed since the merge base get a task. */
+  base?: string;
+  /** Every package gets its task, whatever the decision knows (also `taskcluster.allTasks`). */
+  all?: boolean;
   dryRun?: boolean;
   /** Folder for task-graph.json, plan.json, actions.json, summary.txt. */
   artifacts?: string;
@@ -71,6 +77,9 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
   if (options.revision !== undefined && options.repoUrl === undefined) {
     throw new UsageError('--revision needs --repo-url: the repository to clone at that revision');
   }
+  if (options.base !== undefined && mode !== 'check') {
+    throw new UsageError('--base is for --mode check (a pull request\'s base commit); deploy mode compares with what Lambda runs');
+  }
   // Before any slow work: outside a task only a dry run makes sense.
   const identity = decisionIdentity(env, { dryRun, taskGroupId: options.taskGroupId, logger });
   // A dry run never builds a client, so it cannot touch a server.
@@ -112,16 +121,19 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
     // cannot be deployed by a task. Such packages still get a revision from
     // the plan (lambda-sync.yml is watched and committed), so ask git directly.
     const committed = await filesInCommit(plan.gitRoot, plan.head, plan.packages.map((p) => p.configFile));
+    const verdicts = options.retrigger ? undefined : await packageVerdicts(plan, { ...options, mode }, checkout, logger);
     const graph = buildTaskGraph(
       { ...plan, packages: plan.packages.map((p) => (committed.has(p.configFile) ? p : { ...p, revision: undefined })) },
       settings,
       { ...identity, owner, repoUrl, now: options.now ?? new Date(), decisionArgs },
-      options.retrigger,
+      { ...(options.retrigger ? { request: options.retrigger } : {}), ...(verdicts ? { verdicts } : {}) },
     );
     logger.info(`task graph: ${graph.tasks.length} task(s) in task group ${graph.taskGroupId} (${mode} mode)`);
+    if (!options.retrigger) for (const p of graph.packages) logger.info(`${p.packagePath}: ${p.verdict}: ${p.why}`);
+    if (!options.retrigger && graph.tasks.length === 0) logger.info('no package needs a task');
     for (const skipped of graph.skipped) logger.warn(`${skipped.path}: no task: ${skipped.reason}`);
     assertValidTaskGraph(graph);
-    if (options.artifacts) await writeDecisionArtifacts(options.artifacts, graph);
+    if (options.artifacts) await writeDecisionArtifacts(options.artifacts, graph, { rootUrl: env.TASKCLUSTER_ROOT_URL });
     if (!queue) return { graph };
 
     const report = await submitTasks(queue, graph.tasks, { concurrency, logger });
@@ -131,4 +143,23 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
   } finally {
     if (checkout) await rm(checkout.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the decision knows of each package before the graph: in check mode
+ * with a base, which packages the pull request changed. Undefined: every
+ * package gets its task.
+ */
+async function packageVerdicts(
+  plan: Plan,
+  options: DecisionOptions & { mode: Mode },
+  checkout: Checkout | undefined,
+  logger: Logger,
+): Promise<Map<string, PackageVerdict> | undefined> {
+  if (options.all) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (--all)' }]));
+  if (plan.rootConfig.taskcluster?.allTasks) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (taskcluster.allTasks in lambda-sync.yml)' }]));
+  if (options.mode === 'check' && options.base !== undefined) {
+    return pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, ...(checkout ? { checkout } : {}), logger });
+  }
+  return undefined;
 }

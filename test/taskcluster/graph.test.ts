@@ -198,3 +198,34 @@ describe('packages that a task could not see', () => {
     assert.deepEqual(graph.skipped.map((s) => s.path), ['fns/brand-new']);
   });
 });
+
+describe('opt-in npm cache volume and checks route', () => {
+  const config = ROOT_CONFIG.replace(`taskQueueId: ${TASK_QUEUE}\n`, `taskQueueId: ${TASK_QUEUE}\n  npmCache: lambda-sync-npm\n  checks: true\n`);
+  let repo: TestRepo;
+  before(() => {
+    repo = examplesLikeRepo(config);
+  });
+  after(() => repo.cleanup());
+
+  it('deploy tasks mount the cache at npm\'s cache folder, hold its scope, and carry the checks route', async () => {
+    const graph = await graphFor(repo);
+    for (const { definition } of graph.tasks) {
+      const payload = definition.payload as DockerWorkerPayload;
+      assert.deepEqual(payload.cache, { 'lambda-sync-npm': '/home/node/.npm' });
+      assert.equal(payload.env!.npm_config_cache, '/home/node/.npm');
+      assert.deepEqual(definition.scopes, [`secrets:get:${SECRET}`, 'docker-worker:cache:lambda-sync-npm']);
+      assert.deepEqual(definition.routes, [`tc-treeherder.v2.fns.${repo.head()}`, 'checks']);
+    }
+    assert.ok(graph.scopes.includes('docker-worker:cache:lambda-sync-npm') && graph.scopes.includes('queue:route:checks'), 'the decision must hold them to create the tasks');
+    assertSchemaValid(graph);
+  });
+
+  it('pull-request tasks get a cache of their own, so they cannot fill the one deploys read', async () => {
+    const graph = await graphFor(repo, 'check');
+    for (const { definition } of graph.tasks) {
+      assert.deepEqual((definition.payload as DockerWorkerPayload).cache, { 'lambda-sync-npm-pr': '/home/node/.npm' });
+      assert.deepEqual(definition.scopes, ['docker-worker:cache:lambda-sync-npm-pr']);
+    }
+    assertSchemaValid(graph);
+  });
+});
