@@ -40,7 +40,7 @@ import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
 import { configField } from './config-field.js';
-import { writeZip, type ZipOptions } from './zip/writer.js';
+import { compareNames, writeZip, type ZipOptions } from './zip/writer.js';
 
 export type { Bundle } from './bundle.js';
 export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError } from './errors.js';
@@ -112,7 +112,7 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
       (w) => `${formatBytes(w.size)}`,
     );
     await rename(partial, file);
-    bundle = { file, size: written.size, unzippedSize, fileCount: files.length, codeSha256: written.sha256, revision: staged.revision };
+    bundle = { file, size: written.size, unzippedSize, fileCount: files.length, codeSha256: written.sha256, revision: staged.revision, files: files.map(({ name, size, mode }) => ({ name, size, mode })).sort((a, b) => compareNames(a.name, b.name)) };
   } catch (error) {
     await rm(partial, { force: true });
     if (outDir) await rm(outDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ export { formatCall, isQuiet, quietly, type CallObserver, type CallRecord } from
 export { createLambdaClient, resolveRegion, MAX_ATTEMPTS, type LambdaClientOptions } from './client.js';
 export { codeSource, s3KeyPrefix, type BundleFile, type CodeSource, type S3Uploader } from './code-source.js';
 export { credentialSource, credentialsFromSecret, type CredentialSource, type SecretReader } from './credentials.js';
+export { readDeployed, runsRevision, type Deployed } from './check.js';
 export { checkAndDeploy, MAX_ROUNDS, type DeployAction, type DeployDeps, type DeployResult } from './deploy.js';
 export { FunctionFailedError, LambdaCallError } from './errors.js';
 export { TAG_PATH, TAG_REPOSITORY, TAG_REVISION, descriptionFor } from './function-config.js';

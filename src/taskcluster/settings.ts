@@ -42,6 +42,11 @@ export interface DecisionSettings {
   npmCache: string | undefined;
   /** Package tasks carry the `checks` route (each its own GitHub check run). */
   checks: boolean;
+  /**
+   * Deploy mode: what of lambda-sync.yml a task needs to ask Lambda before
+   * it clones (`deploy --root-config`); undefined in check mode.
+   */
+  lambdaAccess: Pick<RootConfig, 'region' | 'aws'> | undefined;
 }
 
 /** Where the npm cache volume is mounted in the image (npm's default cache of the image's user `node`). */
@@ -131,5 +136,11 @@ export function resolveDecisionSettings(config: RootConfig, mode: Mode, reposito
     awsSecret,
     npmCache: tc.npmCache === undefined ? undefined : mode === 'deploy' ? tc.npmCache : `${tc.npmCache}-pr`,
     checks: tc.checks ?? false,
+    lambdaAccess: mode === 'deploy'
+      ? {
+          ...(config.region ? { region: config.region } : {}),
+          aws: { secret: awsSecret!, ...(config.aws?.deployRoleArn ? { deployRoleArn: config.aws.deployRoleArn } : {}) },
+        }
+      : undefined,
   };
 }

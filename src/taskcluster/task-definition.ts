@@ -43,10 +43,27 @@ export interface PackageTaskInput {
   force: boolean;
 }
 
-/** The args to the image's entrypoint (`lambda-sync`). */
-export function packageCommand(input: Pick<PackageTaskInput, 'settings' | 'packagePath' | 'repoUrl' | 'head'>): string[] {
+/** Where a package task writes result.json and bundle-files.txt; published as public/lambda-sync/. */
+export const TASK_REPORT_DIR = '/home/node/lambda-sync';
+export const TASK_REPORT_ARTIFACT = 'public/lambda-sync';
+
+/**
+ * The args to the image's entrypoint (`lambda-sync`). A deploy task also
+ * gets its package's revision, function and the config to reach Lambda, so
+ * that it answers from one GetFunction, without cloning, when the function
+ * already runs that revision.
+ */
+export function packageCommand(input: Pick<PackageTaskInput, 'settings' | 'packagePath' | 'repoUrl' | 'head' | 'revision' | 'functionName'>): string[] {
   const command = ['deploy', input.packagePath, '--repo-url', input.repoUrl, '--revision', input.head];
-  return input.settings.mode === 'check' ? [...command, '--check'] : command;
+  const { lambdaAccess } = input.settings;
+  if (input.settings.mode === 'check') return [...command, '--check', '--artifacts', TASK_REPORT_DIR];
+  return [
+    ...command,
+    '--package-revision', input.revision,
+    '--function-name', input.functionName,
+    ...(lambdaAccess ? ['--root-config', JSON.stringify(lambdaAccess)] : []),
+    '--artifacts', TASK_REPORT_DIR,
+  ];
 }
 
 function describeTask(input: PackageTaskInput): string {
@@ -73,6 +90,9 @@ function packagePayload(input: PackageTaskInput): DockerWorkerPayload {
     // Ours last: the switch must mean what the action asked for.
     env: { ...settings.env, [FORCE_ENV]: input.force ? '1' : '0' },
     maxRunTime: settings.maxRunTime,
+    // No `expires`: docker-worker then uses the task's, and the payload stays
+    // the same for a retrigger or a rerun of the decision (createTask is idempotent only then).
+    artifacts: { [TASK_REPORT_ARTIFACT]: { type: 'directory', path: TASK_REPORT_DIR } },
   };
   // Only deploy tasks read a secret (through the proxy); check tasks get neither.
   if (settings.mode === 'deploy') payload.features = { taskclusterProxy: true };

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import taskcluster from 'taskcluster-client';
@@ -21,6 +21,7 @@ import { loadWebhook, renderLikeTaskclusterGithub, type RenderedTask } from '../
 import { renderTaskclusterYml } from '../../src/taskcluster/taskcluster-yml.js';
 import { functionName } from '../../src/packages/function-name.js';
 import { repositoryIdFromUrl } from '../../src/repo/repository-id.js';
+import type { DeployResultJson } from '../../src/commands/deploy-report.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const URL_ = 'https://github.com/Owner/Fns';
@@ -84,7 +85,8 @@ async function runTask(env: Env, taskId: string, task: { payload: Record<string,
   const payload = task.payload as { command: string[]; env?: Record<string, string> };
   const artifacts = join(env.work, `artifacts-${taskId}`);
   mkdirSync(artifacts, { recursive: true });
-  const args = payload.command.map((arg) => (arg === '/home/node/artifacts' ? artifacts : arg));
+  // The folders the payload publishes (the decision's public/, a package task's public/lambda-sync/).
+  const args = payload.command.map((arg) => (arg === '/home/node/artifacts' || arg === '/home/node/lambda-sync' ? artifacts : arg));
   const cwd = join(env.work, `task-${taskId}`);
   mkdirSync(cwd, { recursive: true });
   return runCli(args, {
@@ -100,6 +102,10 @@ async function runTask(env: Env, taskId: string, task: { payload: Record<string,
       TASKCLUSTER_PROXY_URL: env.queue.proxyUrlFor(expandRoles((task.scopes as string[] | undefined) ?? [])),
     },
   });
+}
+
+function resultOf(env: Env, taskId: string): DeployResultJson {
+  return JSON.parse(readFileSync(join(env.work, `artifacts-${taskId}`, 'result.json'), 'utf8')) as DeployResultJson;
 }
 
 function deployTasksOf(env: Env, groupId: string): Array<[string, RenderedTask]> {
@@ -177,7 +183,8 @@ test('a whole push: decision, one task per package, create; then a change update
   }
   // Every Lambda call was made with the deploy role's session, never with the secret's keys directly.
   const sessionKeys = new Set(sts.calls.map((c) => c.issuedAccessKeyId));
-  assert.equal(sts.calls.length, 3);
+  // Per task: one session for the GetFunction before any clone, one with the execution role for the deploy.
+  assert.equal(sts.calls.length, 6);
   assert.ok(lambda.calls.length > 0 && lambda.calls.every((c) => c.accessKeyId && sessionKeys.has(c.accessKeyId)));
   assert.ok(sts.calls.every((c) => c.accessKeyId === KEYS.accessKeyId));
 
@@ -202,8 +209,23 @@ test('a whole push: decision, one task per package, create; then a change update
   for (const i of [0, 2]) {
     assert.deepEqual(calls2.filter((c) => c.functionName === names[i]).map((c) => c.operation), ['GetFunction'], `${PATHS[i]}: one call, nothing else`);
     assert.doesNotMatch(outputs2[i]!.stderr, /bundle/i, `${PATHS[i]} is not bundled`);
+    assert.doesNotMatch(outputs2[i]!.stderr, /clone/i, `${PATHS[i]} is not even cloned`);
     assert.equal(lambda.function(names[i]!)!.configuration.Description, `${REPO_ID}/${PATHS[i]}@${first}`);
+    const result = resultOf(env, tasks2[i]![0]);
+    assert.deepEqual([result.action, result.cloned, result.apiCalls.map((c) => c.operation)], ['skipped', false, ['GetFunction']]);
+    assert.ok(!existsSync(join(work, `artifacts-${tasks2[i]![0]}`, 'bundle-files.txt')), 'nothing bundled, no file list');
   }
+  // beta's task bundled and updated: its result and the zip's file list, for the Taskcluster UI.
+  const betaResult = resultOf(env, tasks2[1]![0]);
+  assert.equal(betaResult.action, 'updated');
+  assert.equal(betaResult.cloned, true);
+  assert.deepEqual(betaResult.revisions, { head: second, package: second });
+  assert.equal(betaResult.codeSha256, lambda.function(names[1]!)!.configuration.CodeSha256);
+  assert.ok(betaResult.apiCalls.some((c) => c.operation === 'UpdateFunctionCode'));
+  assert.ok(betaResult.durationsMs.clone !== null && betaResult.durationsMs.bundle !== null);
+  const fileList = readFileSync(join(work, `artifacts-${tasks2[1]![0]}`, 'bundle-files.txt'), 'utf8');
+  assert.match(fileList, /^0644 +\d+ main\.js$/m);
+  assert.match(fileList, /^0644 +\d+ package\.json$/m);
 
   // A retrigger (new taskId, same definition) of beta's task: it skips.
   const [, betaTask2] = tasks2[1]!;

@@ -97,10 +97,16 @@ describe('decision graph for an examples-like repository', () => {
       );
       assert.deepEqual(definition.payload, {
         image: defaultImage(),
-        command: ['deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', head],
+        command: [
+          'deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', head,
+          // What lets the task answer from one GetFunction, without cloning, when Lambda runs it already.
+          '--package-revision', head, '--function-name', fn, '--root-config', JSON.stringify({ aws: { secret: SECRET } }),
+          '--artifacts', '/home/node/lambda-sync',
+        ],
         env: { LAMBDA_SYNC_FORCE: '0' },
         maxRunTime: 1800,
         features: { taskclusterProxy: true },
+        artifacts: { 'public/lambda-sync': { type: 'directory', path: '/home/node/lambda-sync' } },
       });
       assert.equal(definition.metadata.name, `deploy ${packagePath}`);
       assert.equal(definition.metadata.owner, OWNER);
@@ -168,7 +174,7 @@ describe('check mode (pull requests)', () => {
     assert.deepEqual(graph.tasks.map((t) => t.label), PATHS.map((p) => `deploy ${p}`));
     for (const { definition, packagePath } of graph.tasks) {
       const payload = definition.payload as DockerWorkerPayload;
-      assert.deepEqual(payload.command, ['deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', repo.head(), '--check']);
+      assert.deepEqual(payload.command, ['deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', repo.head(), '--check', '--artifacts', '/home/node/lambda-sync']);
       assert.equal(definition.tags?.mode, 'check');
     }
     assertSchemaValid(graph);
