@@ -7,13 +7,14 @@ import { UsageError } from '../errors.js';
 import { formatDuration, type Logger } from '../log.js';
 import type { CallObserver, DeployResult, DeployTarget, LambdaAccess, RevisionHistory, SecretReader, WaitOptions } from '../lambda/index.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
+import { leftOut } from '../packages/dirty.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { cloneAtRevision, type Checkout } from '../repo/clone.js';
 import { git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
-import { loadRootConfig, readPackageConfigSource, rootConfigFromJson } from '../config/load.js';
-import { ROOT_CONFIG_FILE, type RootConfig } from '../config/types.js';
+import { rootConfigFromJson } from '../config/load.js';
+import { ROOT_CONFIG_FILE } from '../config/types.js';
 import { DeployReport } from './deploy-report.js';
 
 // The AWS SDK, taskcluster-client and the bundler are loaded when a deploy
@@ -59,7 +60,7 @@ export function registerDeploy(program: Command, logger: Logger): void {
     .option('--artifacts <dir>', 'write result.json (what the task did, revisions, CodeSha256, API calls, durations) and, when it bundled, bundle-files.txt (path, size, mode of each file) into this folder')
     .option('--force', 'deploy even when Lambda runs this revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
     .option('--check', 'only bundle, and print the Description and CodeSha256 a deploy would set; no AWS access at all')
-    .option('--allow-dirty', 'deploy a package with uncommitted changes (they are not deployed: the bundle holds the files at its revision)')
+    .option('--allow-dirty', 'deploy a package with uncommitted changes: they are left out (and listed), the committed code and config deploy')
     .option('--json', 'print one JSON object on stdout: {action, functionName, revision, codeSha256, version}')
     .option('-q, --quiet', 'leave out the per-call lines (one per Lambda API call)')
     .action(async (path: string, options: DeployCommandOptions) => {
@@ -113,20 +114,21 @@ async function deployOrAnswer(path: string, options: DeployCommandOptions, logge
   let checkout: Checkout | undefined;
   try {
     if (options.revision !== undefined) {
-      // Only this package's files (and its dependsOn, added once its config is read) are checked out.
+      // Only this package's files and lambda-sync.yml are checked out; planning reads the commit's trees.
       checkout = await report.timed('clone', () =>
         logger.step(`clone ${redactUrlsIn(options.repoUrl!)} at ${options.revision} (only ${path})`, () => cloneAtRevision(options.repoUrl!, options.revision!, { sparse: [ROOT_CONFIG_FILE, path] })),
       );
       report.cloned = true;
-      await widenToDependsOn(checkout, path);
     }
     const root = checkout ? resolve(checkout.dir, path) : resolve(path);
     if (!existsSync(root)) throw new UsageError(`${path} does not exist${checkout ? ` at ${options.revision}` : ''}`);
     const plan = await planPackages({ root, repoUrl: options.repoUrl, logger, ...(checkout ? { deepen: checkout.deepen } : {}) });
-    const pkg = packageAt(plan, await realpath(root), path);
-    await requireCommitted(plan, pkg);
-    if (pkg.dirty) {
-      const what = `${pkg.path} has uncommitted changes; the bundle holds its files at ${pkg.revision ?? 'its revision'}, without them`;
+    const pkg = await packageAt(plan, await realpath(root), path);
+    revisionOf(pkg);
+    // What the bundle stages besides the package: fetched in one batch, not blob by blob.
+    if (checkout) await checkout.widen(pkg.config.dependsOn);
+    if (pkg.uncommittedFiles.length > 0) {
+      const what = leftOut(pkg, pkg.revision);
       if (!options.check && !options.allowDirty) throw new UsageError(what, 'commit the changes first, or pass --allow-dirty to deploy the committed revision anyway');
       logger.warn(what);
     }
@@ -147,22 +149,19 @@ async function deployOrAnswer(path: string, options: DeployCommandOptions, logge
   }
 }
 
-/** The package whose folder is `root`; `path` is how the user wrote it. */
-function packageAt(plan: Plan, root: string, path: string): Package {
-  const wanted = relative(plan.gitRoot, root).split('\\').join('/');
+/** The package whose folder is `root` at the plan's commit; `path` is how the user wrote it. */
+async function packageAt(plan: Plan, root: string, path: string): Promise<Package> {
+  const wanted = relative(await realpath(plan.gitRoot), root).split('\\').join('/');
   const pkg = plan.packages.find((p) => p.path === wanted);
   if (pkg) return pkg;
+  // A package that exists only in the working tree has nothing to deploy: deploys read only what is committed.
+  const { exitCode } = await git(plan.gitRoot, ['cat-file', '-e', `${plan.head}:${wanted}`], { okExitCodes: [1, 128] });
+  if (wanted !== '' && exitCode !== 0) throw new UsageError(`${wanted} has never been committed, so it has no revision to deploy`, 'commit it first');
   const under = plan.packages.map((p) => p.path);
   throw new UsageError(
     `${path} is not a package folder${under.length ? `; packages under it: ${under.slice(0, 5).join(', ')}${under.length > 5 ? ', ...' : ''}` : ''}`,
     'pass the folder that holds the package (its lambda.yml, or its package.json with a "lambda" object)',
   );
-}
-
-/** A package that exists only in the working tree has nothing to bundle (bundles hold committed files). */
-async function requireCommitted(plan: Plan, pkg: Package): Promise<void> {
-  const { exitCode } = await git(plan.gitRoot, ['cat-file', '-e', `${plan.head}:${pkg.path}`], { okExitCodes: [1, 128] });
-  if (exitCode !== 0) throw new UsageError(`${pkg.path} has never been committed, so it has no revision to deploy`, 'commit it first');
 }
 
 function revisionOf(pkg: Package): string {
@@ -197,22 +196,12 @@ async function answerFromLambda(
       logger.info(`${options.functionName} does not run ${path}@${revision.slice(0, 12)}: cloning to check and deploy`);
       return undefined;
     }
-    logger.info(`skipped ${options.functionName} (${path}@${revision.slice(0, 12)}): its Description holds this revision; nothing cloned or bundled`);
+    logger.info(`skipped ${options.functionName} (${path}@${revision.slice(0, 12)}): its Description holds this revision (one GetFunction, no git)`);
     const codeSha256 = deployed.kind === 'present' ? (deployed.configuration.CodeSha256 ?? null) : null;
     return { action: 'skipped', functionName: options.functionName, revision, codeSha256, version: null };
   } finally {
     access.close();
   }
-}
-
-/** A sparse clone holds the package and lambda-sync.yml; its dependsOn paths (own, or the root defaults') must be there before planning checks them. */
-async function widenToDependsOn(checkout: Checkout, path: string): Promise<void> {
-  const source = await readPackageConfigSource(checkout.dir, path).catch(() => undefined);
-  const own = source && source.kind !== 'none' ? (source.raw as { dependsOn?: unknown } | undefined)?.dependsOn : undefined;
-  const root = await loadRootConfig(checkout.dir).catch(() => ({}) as RootConfig);
-  const paths = Array.isArray(own) ? own : (root.defaults?.dependsOn ?? []);
-  // Planning validates each path; here only plain relative ones are checked out.
-  await checkout.widen(paths.filter((p): p is string => typeof p === 'string' && p !== '' && !p.startsWith('/') && !p.split('/').includes('..')));
 }
 
 /** --check: what a deploy would set, without any AWS access. */
