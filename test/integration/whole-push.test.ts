@@ -146,6 +146,8 @@ test('a whole push: decision, one task per package, create; then a change update
   // The repository: three packages, lambda-sync.yml and the .taskcluster.yml `init` writes.
   const repo = new TestRepo(join(work, 'checkout'));
   execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
+  // As GitHub does: package tasks make partial clones.
+  execFileSync('git', ['config', 'uploadpack.allowFilter', 'true'], { cwd: remote });
   for (const path of PATHS) repo.addPackage(path, { lambda: {} });
   repo.write('lambda-sync.yml', [
     `taskcluster:\n  taskQueueId: ${QUEUE}\n  image: lambda-sync/lambda-sync:e2e`,
