@@ -7,6 +7,7 @@ import { parseRetriggerRequest } from '../taskcluster/retrigger-request.js';
 import { defaultImage, MODES, type Mode } from '../taskcluster/settings.js';
 import { DEFAULT_CONCURRENCY } from '../taskcluster/submit.js';
 import { addRepositoryOptions, type RepositoryOptions } from './common.js';
+import { readLambdaView } from './decision-lambda.js';
 
 interface DecisionCommandOptions extends RepositoryOptions {
   revision?: string;
@@ -81,6 +82,7 @@ export function registerDecision(program: Command, logger: Logger): void {
       retrigger: options.retrigger === undefined ? undefined : parseRetriggerRequest(options.retrigger),
       concurrency,
       logger,
+      readLambda: (plan, checkout) => readLambdaView(plan, checkout, { logger }),
     });
     if (!report) {
       process.stdout.write(`${JSON.stringify(taskGraphJson(graph), null, 2)}\n`);

@@ -7,6 +7,7 @@ import { createLambdaClient, resolveRegion } from './client.js';
 import { s3KeyPrefix, type S3Uploader } from './code-source.js';
 import {
   credentialSource,
+  readOnlyRoleCredentials,
   scopedRoleCredentials,
   secretCredentials,
   type CredentialSource,
@@ -45,6 +46,8 @@ export interface LambdaAccess {
    * one client per function.
    */
   forFunction(scope: Omit<FunctionScope, 's3'>): FunctionAccess;
+  /** A client that can only read (ListFunctions, GetFunction, ListTags) when credentials go through the deploy role. */
+  forReading(): LambdaClient;
   close(): void;
 }
 
@@ -70,9 +73,11 @@ export async function openLambdaAccess(options: AccessOptions): Promise<LambdaAc
     s3Bucket ? s3Uploader({ region, ...(credentials ? { credentials } : {}), ...(options.endpoints?.s3 ? { endpoint: options.endpoints.s3 } : {}) }) : undefined;
 
   let forFunction: LambdaAccess['forFunction'];
+  let forReading: LambdaAccess['forReading'];
   if (source.kind === 'default-chain') {
     const shared: FunctionAccess = { client: newClient(undefined), uploadToS3: uploader(undefined), s3Bucket };
     forFunction = () => shared;
+    forReading = () => shared.client;
   } else {
     if (!options.readSecret) throw new UsageError(`the AWS credentials are in the Taskcluster secret ${source.secretName}, but nothing can read it here`);
     const keys = secretCredentials(options.readSecret, source.secretName, logger);
@@ -80,7 +85,13 @@ export async function openLambdaAccess(options: AccessOptions): Promise<LambdaAc
     if (!roleArn) {
       const shared: FunctionAccess = { client: newClient(keys), uploadToS3: uploader(keys), s3Bucket };
       forFunction = () => shared;
+      forReading = () => shared.client;
     } else {
+      let reader: LambdaClient | undefined;
+      forReading = () => {
+        reader ??= newClient(readOnlyRoleCredentials(keys, { roleArn, region, namePrefix: rootConfig.namePrefix ?? '', ...(options.endpoints?.sts ? { stsEndpoint: options.endpoints.sts } : {}), logger }));
+        return reader;
+      };
       const perFunction = new Map<string, FunctionAccess>();
       forFunction = (scope) => {
         let access = perFunction.get(scope.functionName);
@@ -103,6 +114,7 @@ export async function openLambdaAccess(options: AccessOptions): Promise<LambdaAc
     region,
     source,
     forFunction,
+    forReading,
     close: () => clients.forEach((c) => c.destroy()),
   };
 }

@@ -4,7 +4,7 @@ import type { AwsSection } from '../config/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import { describeAwsError } from './errors.js';
 import { redactSecrets, registerSecret } from './redact.js';
-import { parseRoleArn, sessionPolicy, type PolicyScope } from './session-policy.js';
+import { parseRoleArn, readOnlyPolicy, sessionPolicy, type PolicyScope } from './session-policy.js';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -87,6 +87,17 @@ export function scopedRoleCredentials(keys: CredentialsProvider, options: Scoped
   });
 }
 
+/** Credentials of the deploy role narrowed to reading (readOnlyPolicy): what the decision lists and reads Lambda with. */
+export function readOnlyRoleCredentials(keys: CredentialsProvider, options: Omit<ScopedRoleOptions, 'scope'> & { namePrefix: string }): CredentialsProvider {
+  const logger = options.logger ?? silentLogger;
+  return memoized(async () => {
+    const base = await keys();
+    const { partition, accountId } = parseRoleArn(options.roleArn);
+    return logger.step(`assume ${options.roleArn} read-only`, () =>
+      assumeRole(base, options.roleArn, options.region, 'lambda-sync-decision', readOnlyPolicy({ partition, region: options.region, accountId, namePrefix: options.namePrefix }), options.stsEndpoint));
+  });
+}
+
 async function readSecretCredentials(readSecret: SecretReader, name: string): Promise<AwsCredentials> {
   let value: unknown;
   try {
@@ -133,13 +144,17 @@ export function credentialsFromSecret(value: unknown, name: string): AwsCredenti
 
 async function assumeScopedRole(keys: AwsCredentials, roleArn: string, region: string, scope: FunctionScope, endpoint: string | undefined): Promise<AwsCredentials> {
   const { partition, accountId } = parseRoleArn(roleArn);
+  return assumeRole(keys, roleArn, region, `lambda-sync-${scope.functionName}`, sessionPolicy({ partition, region, accountId, ...scope }), endpoint);
+}
+
+async function assumeRole(keys: AwsCredentials, roleArn: string, region: string, sessionName: string, policy: string, endpoint: string | undefined): Promise<AwsCredentials> {
   const sts = new STSClient({ region, credentials: keys, maxAttempts: 5, ...(endpoint ? { endpoint } : {}) });
   try {
     const out = await sts.send(
       new AssumeRoleCommand({
         RoleArn: roleArn,
-        RoleSessionName: `lambda-sync-${scope.functionName}`.slice(0, 64),
-        Policy: sessionPolicy({ partition, region, accountId, ...scope }),
+        RoleSessionName: sessionName.slice(0, 64),
+        Policy: policy,
         DurationSeconds: 3600,
       }),
     );

@@ -69,3 +69,23 @@ export function sessionPolicy(scope: PolicyScope): string {
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
+
+/** What the decision reads of Lambda: the listing, one function's state, an orphan candidate's tags. */
+export const READ_ACTIONS = ['lambda:GetFunction', 'lambda:ListTags'] as const;
+
+/**
+ * The decision's session policy: read-only. ListFunctions takes no resource
+ * (IAM allows it only on `*`); GetFunction and ListTags only on functions
+ * whose name starts with the repository's `namePrefix` (every function with
+ * no prefix, since names carry no common part then). Nothing can be written.
+ */
+export function readOnlyPolicy(scope: Pick<PolicyScope, 'partition' | 'region' | 'accountId'> & { namePrefix: string }): string {
+  const functions = functionArn({ ...scope, functionName: `${scope.namePrefix}*` });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ListFunctions', Effect: 'Allow', Action: 'lambda:ListFunctions', Resource: '*' },
+      { Sid: 'ReadTheRepositorysFunctions', Effect: 'Allow', Action: [...READ_ACTIONS], Resource: [functions] },
+    ],
+  });
+}

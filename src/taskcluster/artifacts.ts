@@ -51,6 +51,7 @@ export function planJson(graph: TaskGraph): Record<string, unknown> {
       why: p.why,
       taskId: p.taskId ?? null,
     })),
+    notes: graph.notes,
     skipped: graph.skipped,
   };
 }
@@ -64,6 +65,7 @@ export function summaryText(graph: TaskGraph): string {
     `lambda-sync decision (${graph.mode} mode) for ${graph.repository} at ${graph.head}`,
     `task group ${graph.taskGroupId}: ${graph.tasks.length} task${graph.tasks.length === 1 ? '' : 's'}${left ? `, ${left} package(s) with nothing to do` : ''}${graph.skipped.length ? `, ${graph.skipped.length} package(s) skipped` : ''}`,
     ...(graph.tasks.length === 0 ? ['no package needs a task (add-new-jobs creates any package\'s task on demand)'] : []),
+    ...graph.notes.map((note) => `warning: ${note}`),
     '',
     `${'LABEL'.padEnd(width)}  ${'SYMBOL'.padEnd(symbolWidth)}  ${'DECISION'.padEnd(verdictWidth)}  ${'TASK ID'.padEnd(22)}  WHY`,
     ...graph.packages.map((p) => `${p.label.padEnd(width)}  ${p.symbol.padEnd(symbolWidth)}  ${p.verdict.padEnd(verdictWidth)}  ${(p.taskId ?? '-').padEnd(22)}  ${p.why}`),
@@ -94,6 +96,7 @@ export function checkRunText(graph: TaskGraph, options: ArtifactOptions = {}): s
   return [
     `### lambda-sync: ${withTask} of ${graph.packages.length} package${graph.packages.length === 1 ? '' : 's'} ${withTask === 1 ? 'gets a task' : 'get tasks'} (${graph.mode} mode)`,
     '',
+    ...graph.notes.map((note) => `> **Warning:** ${cell(note)}\n`),
     withTask === 0 ? 'No package needs a task. Treeherder\'s "Add new jobs" (or the `add-new-jobs` action) creates any package\'s task on demand.\n' : '',
     '| package | function | what it does | task |',
     '| --- | --- | --- | --- |',

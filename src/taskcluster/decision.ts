@@ -21,7 +21,7 @@ import type { RetriggerRequest } from './retrigger-request.js';
 import { resolveDecisionSettings, type Mode } from './settings.js';
 import { DEFAULT_CONCURRENCY, submissionError, submitTasks, type SubmitReport } from './submit.js';
 import { assertValidTaskGraph } from './validate-graph.js';
-import type { PackageVerdict } from './verdicts.js';
+import { deployVerdicts, type LambdaView, type PackageVerdict } from './verdicts.js';
 
 export interface DecisionOptions {
   /** Folder inside the repository whose packages get tasks. With `revision`, relative to the clone's root. */
@@ -49,6 +49,12 @@ export interface DecisionOptions {
   queue?: Queue;
   /** The graph's created time; default now. */
   now?: Date;
+  /**
+   * Deploy mode: reads what Lambda runs (the command layer passes src/lambda's
+   * listing and classification). Without it, or when it fails, every package
+   * gets its task; a dry run does not call it.
+   */
+  readLambda?: (plan: Plan, checkout: Checkout | undefined) => Promise<LambdaView>;
 }
 
 export interface DecisionResult {
@@ -118,12 +124,13 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
     ];
 
     // Packages and their config come from the head commit, which is what every task clones.
-    const verdicts = options.retrigger ? undefined : await packageVerdicts(plan, { ...options, mode }, checkout, logger);
+    const notes: string[] = [];
+    const verdicts = options.retrigger ? undefined : await packageVerdicts(plan, { ...options, mode }, checkout, logger, notes);
     const graph = buildTaskGraph(
       plan,
       settings,
       { ...identity, owner, repoUrl, now: options.now ?? new Date(), decisionArgs },
-      { ...(options.retrigger ? { request: options.retrigger } : {}), ...(verdicts ? { verdicts } : {}) },
+      { ...(options.retrigger ? { request: options.retrigger } : {}), ...(verdicts ? { verdicts } : {}), notes },
     );
     logger.info(`task graph: ${graph.tasks.length} task(s) in task group ${graph.taskGroupId} (${mode} mode)`);
     if (!options.retrigger) for (const p of graph.packages) logger.info(`${p.packagePath}: ${p.verdict}: ${p.why}`);
@@ -152,11 +159,25 @@ async function packageVerdicts(
   options: DecisionOptions & { mode: Mode },
   checkout: Checkout | undefined,
   logger: Logger,
+  notes: string[],
 ): Promise<Map<string, PackageVerdict> | undefined> {
   if (options.all) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (--all)' }]));
   if (plan.rootConfig.taskcluster?.allTasks) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (taskcluster.allTasks in lambda-sync.yml)' }]));
   if (options.mode === 'check' && options.base !== undefined) {
     return pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, ...(checkout ? { checkout } : {}), logger });
+  }
+  if (options.mode === 'deploy' && options.readLambda && !options.dryRun) {
+    const paths = plan.packages.map((p) => p.path);
+    try {
+      const view = await logger.step(`read what Lambda runs for ${paths.length} packages`, () => options.readLambda!(plan, checkout));
+      return deployVerdicts(view, paths);
+    } catch (error) {
+      // Never a missed deploy, never a failed decision for this: the tasks check Lambda themselves.
+      const note = `Lambda could not be read (${redactUrlsIn(error instanceof Error ? error.message.split('\n')[0]! : String(error))}), so every package gets a task`;
+      logger.warn(note);
+      notes.push(note);
+      return new Map(paths.map((path) => [path, { verdict: 'deploy', why: 'Lambda could not be read' }]));
+    }
   }
   return undefined;
 }

@@ -91,6 +91,8 @@ export interface GraphOptions {
   request?: RetriggerRequest;
   /** Per package path; a package without one gets its task (`deploy` or `check` by mode). */
   verdicts?: ReadonlyMap<string, PackageVerdict>;
+  /** What people must know about how the verdicts were reached (Lambda unreadable, ...): shown in the summary and the check run. */
+  notes?: string[];
 }
 
 export interface TaskGraph {
@@ -100,6 +102,8 @@ export interface TaskGraph {
   taskGroupId: string;
   creatorTaskId: string;
   tasks: GraphTask[];
+  /** Warnings about the decision itself (GraphOptions.notes). */
+  notes: string[];
   /** Every committed package, with or without a task. */
   packages: PlannedPackage[];
   /** Every package's task, created or not: what Treeherder's "Add new jobs" offers. */
@@ -233,6 +237,7 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
     creatorTaskId: context.creatorTaskId,
     tasks,
     packages,
+    notes: options.notes ?? [],
     runnableJobs: runnableJobs(all, settings),
     skipped,
     actions,

@@ -235,3 +235,45 @@ describe('opt-in npm cache volume and checks route', () => {
     assertSchemaValid(graph);
   });
 });
+
+describe('deploy mode with what Lambda runs (the readLambda seam)', () => {
+  let repo: TestRepo;
+  before(() => {
+    repo = examplesLikeRepo();
+  });
+  after(() => repo.cleanup());
+  const submitNothing = { env: { TASK_ID: DECISION_ID }, now: NOW, owner: OWNER, queue: { createTask: async () => ({}) } as never };
+
+  it('gives a task only to packages Lambda does not run at their revision, and lists every package with why', async () => {
+    const view = {
+      packages: new Map([
+        ['fns/do-things', { state: 'in-sync' as const, detail: 'Lambda runs this revision' }],
+        ['fns/resize-images', { state: 'failed' as const, detail: 'State Failed: bad zip' }],
+        ['fns/say-hello', { state: 'newer-deployed' as const, detail: 'Lambda runs abc, which is newer than HEAD\'s' }],
+      ]),
+      orphans: [],
+    };
+    const { graph } = await runDecision({ root: repo.dir, ...submitNothing, readLambda: async () => view });
+    assert.deepEqual(graph.tasks.map((t) => t.label), ['deploy fns/resize-images']);
+    assert.deepEqual(graph.packages.map((p) => [p.packagePath, p.verdict, p.why, p.taskId === undefined]), [
+      ['fns/do-things', 'in-sync', 'Lambda runs this revision', true],
+      ['fns/resize-images', 'deploy', 'failed: State Failed: bad zip', false],
+      ['fns/say-hello', 'newer-deployed', 'Lambda runs abc, which is newer than HEAD\'s', true],
+    ]);
+    assert.deepEqual(graph.notes, []);
+  });
+
+  it('Lambda unreadable: every package gets a task, with a warning, and the decision does not fail', async () => {
+    const { graph } = await runDecision({ root: repo.dir, ...submitNothing, readLambda: async () => { throw new Error('could not list the account\'s functions (page 1): AccessDeniedException 403'); } });
+    assert.equal(graph.tasks.length, 3);
+    assert.deepEqual(graph.notes, ['Lambda could not be read (could not list the account\'s functions (page 1): AccessDeniedException 403), so every package gets a task']);
+  });
+
+  it('--all and a dry run do not read Lambda at all', async () => {
+    let reads = 0;
+    const readLambda = async () => { reads++; throw new Error('not to be called'); };
+    assert.equal((await runDecision({ root: repo.dir, ...submitNothing, all: true, readLambda })).graph.tasks.length, 3);
+    assert.equal((await runDecision({ root: repo.dir, dryRun: true, env: { TASK_ID: DECISION_ID }, owner: OWNER, readLambda })).graph.tasks.length, 3);
+    assert.equal(reads, 0);
+  });
+});
