@@ -1,6 +1,6 @@
 /**
  * Python bundling benchmark (issue 13): a python3.12 package whose
- * requirements.txt pulls 10 distributions, 50 MiB of wheels (each a 4.5 MiB
+ * requirements.txt pulls 10 distributions, 50 MiB of wheels (each a 5 MiB
  * extension module of incompressible bytes plus 100 Python modules), served
  * offline through PIP_FIND_LINKS. Compared, each in its own process, rounds
  * interleaved, medians:
@@ -45,7 +45,7 @@ function specs(): WheelSpec[] {
     const name = `benchdist${i}`;
     const files: Record<string, string | Buffer> = {
       [`${name}/__init__.py`]: 'from ._native import *\n',
-      [`${name}/_native.cpython-312-x86_64-linux-gnu.so`]: Buffer.concat([elfSharedObject(EM_X86_64, name), randomBytes(4.5 * 1024 * 1024)]),
+      [`${name}/_native.cpython-312-x86_64-linux-gnu.so`]: Buffer.concat([elfSharedObject(EM_X86_64, name), randomBytes(5 * 1024 * 1024)]),
     };
     for (let m = 0; m < 100; m++) files[`${name}/module_${m}.py`] = `# ${name} module ${m}\n${`def f${m}(x):\n    return x * ${m} + ${i}\n\n`.repeat(60)}`;
     return { name, version: '1.0', tag: 'cp312-cp312-manylinux2014_x86_64', files };
@@ -69,6 +69,8 @@ export async function run(): Promise<void> {
     const wheelBytes = [...wheels.values()].reduce((sum, data) => sum + data.length, 0);
     const requirements = specs().map((s) => `${s.name}==1.0\n`).join('');
     const repo = new TestRepo(join(work, 'repo'));
+    // 50 MiB of wheels zip to just over Lambda's direct-upload limit: such a bundle goes through S3.
+    repo.write('lambda-sync.yml', 'aws:\n  s3Bucket: bench-bundles\n');
     repo.write('fn/lambda.yml', 'runtime: python3.12\nhandler: app.handler\n');
     repo.write('fn/requirements.txt', requirements);
     repo.write('fn/app.py', `${specs().map((s) => `import ${s.name}\n`).join('')}\ndef handler(event, context):\n    return 1\n`);
