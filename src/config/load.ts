@@ -157,6 +157,7 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     include: merged.include,
     exclude: merged.exclude ?? [],
     alias: merged.alias,
+    allowScripts: merged.allowScripts ?? [],
   };
 }
 

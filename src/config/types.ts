@@ -18,6 +18,7 @@ export interface PackageConfigInput {
   include?: string[];
   exclude?: string[];
   alias?: string;
+  allowScripts?: string[];
 }
 
 /** A package's config after defaults: what the pipeline acts on. */
@@ -37,6 +38,8 @@ export interface PackageConfig {
   include: string[] | undefined;
   exclude: string[];
   alias: string | undefined;
+  /** Dependencies whose install scripts may run (npm rebuild after an install with scripts off). */
+  allowScripts: string[];
 }
 
 export interface TaskclusterSection {
