@@ -59,7 +59,7 @@ import { checkBootstrap } from './custom-runtime.js';
 import { checkPythonHandler } from './python/handler.js';
 import { isPythonRuntime } from './python/platform.js';
 import { configField } from '../config/field.js';
-import { writeZip, type ZipOptions } from './zip/writer.js';
+import { compareNames, writeZip, type ZipOptions } from './zip/writer.js';
 
 export type { Bundle } from './bundle.js';
 export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError, WrongArchitectureError } from './errors.js';
@@ -135,7 +135,7 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
       (w) => `${formatBytes(w.size)}`,
     );
     await rename(partial, file);
-    bundle = { file, size: written.size, unzippedSize, fileCount: files.length, codeSha256: written.sha256, revision: staged.revision };
+    bundle = { file, size: written.size, unzippedSize, fileCount: files.length, codeSha256: written.sha256, revision: staged.revision, files: files.map(({ name, size, mode }) => ({ name, size, mode })).sort((a, b) => compareNames(a.name, b.name)) };
   } catch (error) {
     await rm(partial, { force: true });
     if (outDir) await rm(outDir, { recursive: true, force: true });

@@ -40,6 +40,22 @@ export async function loadRootConfig(tree: RepositoryTree): Promise<RootConfig> 
   return value as RootConfig;
 }
 
+/**
+ * Root config given as JSON on the command line (what a task's payload
+ * carries of lambda-sync.yml, so that it can ask Lambda before cloning);
+ * checked against the same schema, errors naming `where`.
+ */
+export function rootConfigFromJson(text: string, where: string): RootConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(where, '', `is not valid JSON: ${(error as Error).message}`);
+  }
+  throwIfAny(validateConfig('lambda-sync', value, where));
+  return value as RootConfig;
+}
+
 /** Where a package's config comes from, decided during discovery. */
 export type PackageConfigSource =
   | { kind: 'lambda.yml'; file: string; raw: unknown }

@@ -58,6 +58,9 @@ export interface TaskclusterSection {
   image?: string;
   routes?: string[];
   env?: Record<string, string>;
+  allTasks?: boolean;
+  npmCache?: string;
+  checks?: boolean;
 }
 
 export interface TreeherderSection {
