@@ -115,6 +115,11 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
   }
   return {
     handler: merged.handler!,
+    handlerSource: own.handler
+      ? { kind: 'file', file: source.file, field: field('handler') }
+      : defaults.handler
+        ? { kind: 'file', file: ROOT_CONFIG_FILE, field: 'defaults.handler' }
+        : { kind: 'default', value: BUILTIN_PACKAGE_DEFAULTS.handler },
     runtime: merged.runtime!,
     memory: merged.memory!,
     timeout: merged.timeout!,
@@ -125,6 +130,7 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
     build: merged.build,
     include: merged.include,
     exclude: merged.exclude ?? [],
+    checkImports: merged.checkImports ?? true,
     alias: merged.alias,
   };
 }

@@ -16,12 +16,22 @@ export interface PackageConfigInput {
   build?: string;
   include?: string[];
   exclude?: string[];
+  checkImports?: boolean;
   alias?: string;
 }
+
+/**
+ * Where a setting's value came from, for messages: a config file and the
+ * field in it (`handler`, `lambda.handler`, `defaults.handler`), or
+ * lambda-sync's built-in default.
+ */
+export type SettingSource = { kind: 'file'; file: string; field: string } | { kind: 'default'; value: string };
 
 /** A package's config after defaults: what the pipeline acts on. */
 export interface PackageConfig {
   handler: string;
+  /** Where `handler` was set; checks name it in their errors. */
+  handlerSource: SettingSource;
   runtime: string;
   memory: number;
   timeout: number;
@@ -33,6 +43,8 @@ export interface PackageConfig {
   build: string | undefined;
   include: string[] | undefined;
   exclude: string[];
+  /** Follow the handler's imports through the bundle (default true). */
+  checkImports: boolean;
   alias: string | undefined;
 }
 
