@@ -23,6 +23,9 @@
 //   `--omit=dev`, except when there is a build command: then everything is
 //   installed for the build and dev dependencies pruned after it. npm is not
 //   run when the package has no dependencies for it to install.
+// - Will it run (handler-check.ts): before the zip is written, the handler's
+//   file is looked for in what ships, and on Node its imports are followed
+//   through the bundle; either failing is an exit-2 error and no zip.
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
