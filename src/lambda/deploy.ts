@@ -140,7 +140,7 @@ class DeployRun {
   private async create(): Promise<DeployResult | ChangedUnderUs> {
     const bundle = await this.bundle();
     try {
-      await this.withCode(bundle, (code) => this.client.send(new CreateFunctionCommand(createRequest(this.target, code))));
+      await this.withCode(bundle, (code) => this.client.send(new CreateFunctionCommand(createRequest(this.target, code, bundle.codeSha256))));
     } catch (error) {
       // Another task created it between our check and our create: go on as an update.
       if (isAlreadyExists(error)) return new ChangedUnderUs('it was created by someone else');
@@ -207,16 +207,16 @@ class DeployRun {
       throw failedCall('UpdateFunctionConfiguration', this.name, error);
     }
     const updated = await this.logger.step(`wait until ${this.name}'s configuration update is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait)));
-    await this.tag(updated.Configuration?.FunctionArn);
+    await this.tag(updated.Configuration?.FunctionArn, bundle.codeSha256);
     const version = await this.publish(bundle, updated.Configuration?.RevisionId);
     return this.result('updated', bundle.codeSha256, version, why);
   }
 
   /** Keeps the revision tag current; tags are for people, so a failure here is a warning. */
-  private async tag(functionArn: string | undefined): Promise<void> {
+  private async tag(functionArn: string | undefined, codeSha256: string): Promise<void> {
     if (!functionArn) return;
     try {
-      await retryWhileUpdating(this.client, this.name, this.wait, () => this.client.send(new TagResourceCommand({ Resource: functionArn, Tags: functionTags(this.target) })));
+      await retryWhileUpdating(this.client, this.name, this.wait, () => this.client.send(new TagResourceCommand({ Resource: functionArn, Tags: functionTags(this.target, codeSha256) })));
     } catch (error) {
       this.logger.warn(new LambdaCallError('TagResource', this.name, error).message);
     }

@@ -1,4 +1,5 @@
-import type { CreateFunctionRequest, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
+import type { CreateFunctionRequest, FunctionConfiguration, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
+import type { PackageConfig } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { functionDescription } from '../packages/description.js';
 import type { CodeSource } from './code-source.js';
@@ -7,6 +8,8 @@ import type { DeployTarget } from './target.js';
 export const TAG_REPOSITORY = 'lambda-sync:repository';
 export const TAG_PATH = 'lambda-sync:path';
 export const TAG_REVISION = 'lambda-sync:revision';
+/** The CodeSha256 lambda-sync last uploaded: a different one in Lambda means someone uploaded code by hand. */
+export const TAG_CODE_SHA256 = 'lambda-sync:code-sha256';
 
 const MAX_TAG_VALUE = 256;
 
@@ -16,11 +19,12 @@ export function tagValue(text: string): string {
 }
 
 /** Tags that name where the function comes from, for people in the console (the Description is what checks read). */
-export function functionTags(target: DeployTarget): Record<string, string> {
+export function functionTags(target: DeployTarget, codeSha256?: string): Record<string, string> {
   return {
     [TAG_REPOSITORY]: tagValue(target.repository),
     [TAG_PATH]: tagValue(target.path),
     [TAG_REVISION]: tagValue(target.revision),
+    ...(codeSha256 ? { [TAG_CODE_SHA256]: tagValue(codeSha256) } : {}),
   };
 }
 
@@ -28,7 +32,7 @@ export function descriptionFor(target: DeployTarget): string {
   return functionDescription(target.repository, target.path, target.revision);
 }
 
-export function createRequest(target: DeployTarget, code: CodeSource): CreateFunctionRequest {
+export function createRequest(target: DeployTarget, code: CodeSource, codeSha256: string): CreateFunctionRequest {
   const { config } = target;
   if (!config.role) {
     throw new ConfigError(target.configFile, 'role', `is required to create the function ${target.functionName} (its execution role ARN)`, 'set role in the package\'s lambda.yml, or defaults.role in lambda-sync.yml');
@@ -44,7 +48,7 @@ export function createRequest(target: DeployTarget, code: CodeSource): CreateFun
     MemorySize: config.memory,
     Environment: { Variables: config.environment },
     Architectures: [config.architecture],
-    Tags: functionTags(target),
+    Tags: functionTags(target, codeSha256),
     Publish: false,
   };
 }
@@ -68,4 +72,41 @@ export function configurationRequest(target: DeployTarget, revisionId: string | 
     MemorySize: config.memory,
     Environment: { Variables: config.environment },
   };
+}
+
+/** One configuration field whose value in Lambda is not the repository's. */
+export interface FieldDrift {
+  /** The config key (lambda.yml's name): runtime, handler, memory, timeout, role, architecture, environment. */
+  field: string;
+  repository: unknown;
+  lambda: unknown;
+}
+
+/**
+ * The fields a deploy sets (configurationRequest, and the architecture with
+ * the code) compared with what Lambda reports, one entry per field that
+ * differs. Works on ListFunctions' entries, which carry every one of them.
+ * `role` counts only when the config sets one (a deploy leaves it alone otherwise).
+ */
+export function configDrift(config: PackageConfig, deployed: FunctionConfiguration): FieldDrift[] {
+  const pairs: Array<[string, unknown, unknown]> = [
+    ['runtime', config.runtime, deployed.Runtime],
+    ['handler', config.handler, deployed.Handler],
+    ['memory', config.memory, deployed.MemorySize],
+    ['timeout', config.timeout, deployed.Timeout],
+    ['architecture', config.architecture, deployed.Architectures?.[0] ?? 'x86_64'],
+    ['environment', config.environment, deployed.Environment?.Variables ?? {}],
+  ];
+  if (config.role) pairs.push(['role', config.role, deployed.Role]);
+  return pairs
+    .filter(([, ours, theirs]) => !sameValue(ours, theirs))
+    .map(([field, repository, lambda]) => ({ field, repository, lambda }));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return a === b;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+  return [...keys].every((k) => left[k] === right[k]);
 }

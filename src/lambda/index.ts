@@ -4,12 +4,17 @@
 export { openLambdaAccess, type AccessOptions, type FunctionAccess, type LambdaAccess } from './access.js';
 export { formatCall, isQuiet, quietly, type CallObserver, type CallRecord } from './call-log.js';
 export { createLambdaClient, resolveRegion, MAX_ATTEMPTS, type LambdaClientOptions } from './client.js';
+export {
+  classify,
+  type Classification, type ClassifyOptions, type KeptFunction, type LambdaReads, type Orphan, type PackageState, type PackageStatus, type RepositoryAtHead,
+} from './classify.js';
 export { codeSource, s3KeyPrefix, type BundleFile, type CodeSource, type S3Uploader } from './code-source.js';
 export { credentialSource, credentialsFromSecret, type CredentialSource, type SecretReader } from './credentials.js';
 export { checkAndDeploy, MAX_ROUNDS, type DeployAction, type DeployDeps, type DeployResult } from './deploy.js';
 export { FunctionFailedError, LambdaCallError } from './errors.js';
-export { TAG_PATH, TAG_REPOSITORY, TAG_REVISION, descriptionFor } from './function-config.js';
+export { TAG_CODE_SHA256, TAG_PATH, TAG_REPOSITORY, TAG_REVISION, configDrift, descriptionFor, type FieldDrift } from './function-config.js';
 export { gitHistory, type RevisionHistory, type RevisionOrder } from './history.js';
+export { lambdaReads, listAllFunctions, readTags, LIST_PAGE_SIZE } from './list.js';
 export { redactSecrets, redactingLogger, registerSecret } from './redact.js';
 export { sessionPolicy, parseRoleArn, DEPLOY_ACTIONS } from './session-policy.js';
 export type { DeployTarget } from './target.js';

@@ -26,3 +26,30 @@ export function functionDescription(repository: RepositoryId, packagePath: strin
 export function revisionInDescription(description: string | undefined): string | undefined {
   return /@([0-9a-f]{40}|[0-9a-f]{64})$/.exec(description ?? '')?.[1];
 }
+
+/** What a Description of ours says: whose function, which package, which revision. */
+export interface DescribedFunction {
+  /** `<repository id>/<package path>`; undefined when Lambda's 256-character cut hashed its middle (`~<hex>~`). */
+  subject: string | undefined;
+  revision: string;
+}
+
+/**
+ * Reads a Description written by functionDescription. Undefined when it is not
+ * one (empty, edited by hand, another tool's): such a function is never ours.
+ */
+export function parseDescription(description: string | undefined): DescribedFunction | undefined {
+  const match = /^(.+)@([0-9a-f]{40}|[0-9a-f]{64})$/.exec(description ?? '');
+  if (!match) return undefined;
+  const [, subject, revision] = match as unknown as [string, string, string];
+  const cut = description!.length === MAX_DESCRIPTION && /~[0-9a-f]{12}~/.test(subject);
+  return { subject: cut ? undefined : subject, revision };
+}
+
+/** The package path a Description names when it is `repository`'s, else undefined. */
+export function packagePathIn(described: DescribedFunction, repository: RepositoryId): string | undefined {
+  const prefix = `${repository}/`;
+  if (described.subject === undefined || !described.subject.startsWith(prefix)) return undefined;
+  const path = described.subject.slice(prefix.length);
+  return path === '' ? undefined : path;
+}

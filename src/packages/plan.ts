@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
 import { ConfigError, ConfigErrors, UsageError } from '../errors.js';
 import { loadRootConfig, resolvePackageConfig } from '../config/load.js';
 import { ROOT_CONFIG_FILE, type RootConfig } from '../config/types.js';
@@ -31,6 +32,8 @@ export interface Plan {
   gitRoot: string;
   repository: RepositoryId;
   head: string;
+  /** The scanned folder (`--root`) from the repository root, `/`-separated; '' for the whole repository. */
+  scope: string;
   rootConfig: RootConfig;
   packages: Package[];
 }
@@ -66,10 +69,12 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
   const revisions = await logger.step(`revisions of ${watches.length} packages`, () => revisionsWithDeepening(gitRoot, watches, options.deepen));
   const dirty = await findDirty(gitRoot, watches);
 
+  const scope = relative(await realpath(gitRoot), await realpath(scanRoot)).split(sep).join('/');
   return {
     gitRoot,
     repository,
     head,
+    scope,
     rootConfig,
     packages: named.map((p) => ({ ...p, revision: revisions.get(p.path), dirty: dirty.has(p.path) })),
   };

@@ -103,3 +103,15 @@ export async function isAncestor(root: string, ancestor: string, descendant: str
   const { exitCode } = await git(root, ['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] });
   return exitCode === 0;
 }
+
+/** How many commits `to` has that `from` lacks (`git rev-list --count from..to`). */
+export async function commitsBetween(root: string, from: string, to: string): Promise<number> {
+  const { stdout } = await git(root, ['rev-list', '--count', `${from}..${to}`]);
+  return Number(stdout.trim());
+}
+
+/** True when the tree of `commit` holds anything at `path` (a file or a folder). */
+export async function pathInCommit(root: string, commit: string, path: string): Promise<boolean> {
+  const { stdout } = await git(root, ['ls-tree', '--name-only', commit, '--', path]);
+  return stdout.trim() !== '';
+}

@@ -331,6 +331,33 @@ describe('Lambda double: code, names and tags', () => {
     const bad = await sdkFailure(lambda.send(new ListFunctionsCommand({ Marker: first.NextMarker!.slice(0, 3) + '!!' })));
     assert.equal(bad.$metadata.httpStatusCode, 400);
   });
+
+  it('lists each function with Description, CodeSha256 and configuration, but no Tags and no state: those need GetFunction', async () => {
+    server.seedFunction(input('mine', { Description: 'github.com/x/y/a@' + '1'.repeat(40), Tags: { team: 'ci' }, MemorySize: 256, Environment: { Variables: { STAGE: 'ci' } } }));
+    const [entry] = (await lambda.send(new ListFunctionsCommand({}))).Functions!;
+    assert.equal(entry!.Description, 'github.com/x/y/a@' + '1'.repeat(40));
+    assert.equal(entry!.CodeSha256, sha(ZIP));
+    assert.deepEqual([entry!.Runtime, entry!.Handler, entry!.MemorySize, entry!.Timeout, entry!.Role], ['nodejs22.x', 'index.handler', 256, 3, ROLE]);
+    assert.deepEqual(entry!.Environment, { Variables: { STAGE: 'ci' } });
+    for (const absent of ['State', 'StateReason', 'StateReasonCode', 'LastUpdateStatus', 'LastUpdateStatusReason', 'Tags']) {
+      assert.equal((entry as Record<string, unknown>)[absent], undefined, absent);
+    }
+    const full = await lambda.send(new GetFunctionCommand({ FunctionName: 'mine' }));
+    assert.equal(full.Configuration!.State, 'Active');
+    assert.deepEqual(full.Tags, { team: 'ci' });
+  });
+
+  it('fails a listing half-way with a fault that lets the first pages through (after)', async () => {
+    for (let i = 0; i < 120; i++) server.seedFunction(input(`fn-${String(i).padStart(3, '0')}`));
+    const once = client({ maxAttempts: 1 });
+    server.inject.serverError(1, { operation: 'ListFunctions', after: 2 });
+    const first = await once.send(new ListFunctionsCommand({}));
+    const second = await once.send(new ListFunctionsCommand({ Marker: first.NextMarker! }));
+    const third = await sdkFailure(once.send(new ListFunctionsCommand({ Marker: second.NextMarker! })));
+    assert.equal(third.$metadata.httpStatusCode, 500);
+    assert.equal((await once.send(new ListFunctionsCommand({ Marker: second.NextMarker! }))).Functions!.length, 20);
+    assert.deepEqual(server.callsTo('ListFunctions').map((c) => c.status), [200, 200, 500, 200]);
+  });
 });
 
 describe('Lambda double: versions and aliases', () => {
@@ -375,6 +402,13 @@ describe('Lambda double: versions and aliases', () => {
     const inUse = await sdkFailure(lambda.send(new DeleteFunctionCommand({ FunctionName: 'fn', Qualifier: '2' })));
     assert.equal(inUse.name, 'ResourceConflictException');
     assert.deepEqual(server.function('fn')!.aliases.map((a) => [a.Name, a.FunctionVersion]), [['live', '2']]);
+
+    // The function itself goes with every version and alias: nothing of it can be read afterwards.
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: 'fn' }));
+    assert.equal(server.function('fn'), undefined);
+    assert.equal((await sdkFailure(lambda.send(new GetAliasCommand({ FunctionName: 'fn', Name: 'live' })))).name, 'ResourceNotFoundException');
+    assert.equal((await sdkFailure(lambda.send(new GetFunctionCommand({ FunctionName: 'fn', Qualifier: '1' })))).name, 'ResourceNotFoundException');
+    assert.deepEqual((await lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL' }))).Functions, []);
   });
 });
 

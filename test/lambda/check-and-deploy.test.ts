@@ -10,7 +10,7 @@ import type { CallRecord } from '../../src/lambda/call-log.js';
 import { createLambdaClient } from '../../src/lambda/client.js';
 import { checkAndDeploy, type DeployDeps } from '../../src/lambda/deploy.js';
 import { FunctionFailedError, LambdaCallError } from '../../src/lambda/errors.js';
-import { TAG_PATH, TAG_REPOSITORY, TAG_REVISION } from '../../src/lambda/function-config.js';
+import { TAG_CODE_SHA256, TAG_PATH, TAG_REPOSITORY, TAG_REVISION } from '../../src/lambda/function-config.js';
 import type { RevisionHistory } from '../../src/lambda/history.js';
 import { functionDescription } from '../../src/packages/description.js';
 import { startLambdaServer, type LambdaServer } from '../support/lambda-server.js';
@@ -67,7 +67,7 @@ describe('check-and-deploy', () => {
     assert.deepEqual([c.Runtime, c.Handler, c.MemorySize, c.Timeout, c.Role], ['nodejs24.x', 'main.handler', 256, 30, ROLE]);
     assert.deepEqual(c.Environment, { Variables: { STAGE: 'test' } });
     assert.deepEqual(c.Architectures, ['arm64']);
-    assert.deepEqual(fn.tags, { [TAG_REPOSITORY]: 'github.com/example/functions', [TAG_PATH]: 'fn-a', [TAG_REVISION]: REV_1 });
+    assert.deepEqual(fn.tags, { [TAG_REPOSITORY]: 'github.com/example/functions', [TAG_PATH]: 'fn-a', [TAG_REVISION]: REV_1, [TAG_CODE_SHA256]: b.file.codeSha256 });
     assert.equal(b.calls(), 1);
     assert.deepEqual(operations().filter((o) => o !== 'GetFunction'), ['CreateFunction']);
   });
@@ -95,6 +95,7 @@ describe('check-and-deploy', () => {
     assert.equal(fn.configuration.MemorySize, 512);
     assert.deepEqual(fn.configuration.Environment, { Variables: { NEW: '1' } });
     assert.equal(fn.tags[TAG_REVISION], REV_2);
+    assert.equal(fn.tags[TAG_CODE_SHA256], b.file.codeSha256, 'the code it uploaded, for status to tell a hand-made upload');
     const writes = operations().filter((o) => o !== 'GetFunction');
     assert.deepEqual(writes, ['UpdateFunctionCode', 'UpdateFunctionConfiguration', 'TagResource']);
     // Each write came after a read that saw the previous one finish.

@@ -10,7 +10,8 @@ import type { BundleFile } from '../../src/lambda/code-source.js';
 import type { RevisionHistory, RevisionOrder } from '../../src/lambda/history.js';
 import type { DeployTarget } from '../../src/lambda/target.js';
 import type { WaitOptions } from '../../src/lambda/wait.js';
-import { repositoryIdFromUrl } from '../../src/repo/repository-id.js';
+import { functionDescription } from '../../src/packages/description.js';
+import { repositoryIdFromUrl, type RepositoryId } from '../../src/repo/repository-id.js';
 import { gitRedirectEnv, TestRepo, tempDir } from '../support/git-repo.js';
 import type { LambdaServer } from '../support/lambda-server.js';
 import { makeZip } from '../support/zip.js';
@@ -107,4 +108,45 @@ export function cliEnv(server: LambdaServer | undefined, extra: NodeJS.ProcessEn
     ...(server ? server.env() : {}),
     ...extra,
   };
+}
+
+export interface SeedOptions {
+  path: string;
+  functionName: string;
+  revision: string;
+  repository?: string;
+  /** Default: what functionDescription gives. */
+  description?: string;
+  /** Default: the three tags a deploy writes, plus the CodeSha256 one. */
+  tags?: Record<string, string>;
+  memory?: number;
+  main?: string;
+}
+
+/**
+ * A function as a lambda-sync deploy of `path` at `revision` leaves it (the
+ * defaults' configuration, the role, the Description and the tags), created
+ * directly in the double: no call, no rate limit. Returns its CodeSha256.
+ */
+export function seedPackageFunction(server: LambdaServer, o: SeedOptions): string {
+  const zip = makeZip([{ name: 'main.js', data: o.main ?? `exports.handler = async () => ${JSON.stringify(o.path)};\n` }]);
+  const codeSha256 = createHash('sha256').update(zip).digest('base64');
+  const repository = o.repository ?? REPOSITORY;
+  server.seedFunction({
+    FunctionName: o.functionName,
+    Role: ROLE,
+    Runtime: BUILTIN_PACKAGE_DEFAULTS.runtime,
+    Handler: BUILTIN_PACKAGE_DEFAULTS.handler,
+    MemorySize: o.memory ?? BUILTIN_PACKAGE_DEFAULTS.memory,
+    Timeout: BUILTIN_PACKAGE_DEFAULTS.timeout,
+    Description: o.description ?? functionDescription(repository as RepositoryId, o.path, o.revision),
+    Code: { ZipFile: zip },
+    Tags: o.tags ?? {
+      'lambda-sync:repository': repository,
+      'lambda-sync:path': o.path,
+      'lambda-sync:revision': o.revision,
+      'lambda-sync:code-sha256': codeSha256,
+    },
+  });
+  return codeSha256;
 }

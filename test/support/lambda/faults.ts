@@ -33,10 +33,13 @@ export interface FaultFilter {
   operation?: string;
   /** Only calls about this function (bare name). */
   functionName?: string;
+  /** Let this many matching calls through first (a listing that fails on its third page: `after: 2`). */
+  after?: number;
 }
 
 interface Fault extends FaultFilter {
   remaining: number;
+  passed: number;
   make: (functionName: string | undefined) => LambdaError;
 }
 
@@ -44,7 +47,7 @@ export class Faults {
   private queue: Fault[] = [];
 
   add(n: number, make: (functionName: string | undefined) => LambdaError, filter: FaultFilter = {}): void {
-    if (n > 0) this.queue.push({ remaining: n, make, ...filter });
+    if (n > 0) this.queue.push({ remaining: n, passed: 0, make, ...filter });
   }
 
   throttle(n: number, filter?: FaultFilter & { retryAfterSeconds?: number }): void {
@@ -66,6 +69,10 @@ export class Faults {
     const f = this.queue.find((q) =>
       (!q.operation || q.operation === operation) && (!q.functionName || q.functionName === functionName));
     if (!f) return undefined;
+    if (f.passed < (f.after ?? 0)) {
+      f.passed++;
+      return undefined;
+    }
     if (--f.remaining <= 0) this.queue.splice(this.queue.indexOf(f), 1);
     return f.make(functionName);
   }
