@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { buildBundle, DirectUploadTooLargeError, formatBytes, MAX_DIRECT_UPLOAD_BYTES, type Bundle } from '../bundle/index.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { leftOut } from '../packages/dirty.js';
 import { planPackages } from '../packages/plan.js';
 import { resolveRevision } from '../repo/git.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
@@ -28,9 +29,13 @@ export function registerBundle(program: Command, logger: Logger): void {
     const packageDir = await realpath(resolve(base, packageArg)).catch(() => {
       throw new UsageError(`${resolve(base, packageArg)} does not exist`);
     });
-    const plan = await planPackages({ root: packageDir, repoUrl: options.repoUrl, logger });
+    // The config too comes from the commit that is bundled, never from the working tree.
+    const plan = await planPackages({ root: packageDir, repoUrl: options.repoUrl, logger, from: { commit: options.revision ?? 'HEAD' } });
     const path = relative(plan.gitRoot, packageDir).split(sep).join('/');
     const pkg = plan.packages.find((p) => p.path === path);
+    if (!pkg && options.revision !== undefined) {
+      throw new UsageError(`package ${path || '.'} does not exist at revision ${plan.head.slice(0, 12)}`, 'bundle a revision that has it (the default is the package\'s own revision)');
+    }
     if (!pkg) {
       const inside = plan.packages.map((p) => p.path);
       throw new UsageError(
@@ -40,7 +45,7 @@ export function registerBundle(program: Command, logger: Logger): void {
     }
     const wanted = options.revision ?? pkg.revision;
     if (wanted === undefined) throw new UsageError(`package ${pkg.path} has never been committed; a bundle is made from a commit`, 'commit it, or pass --revision <sha>');
-    if (options.revision === undefined && pkg.dirty) logger.warn(`${pkg.path} has uncommitted changes; the bundle holds revision ${wanted.slice(0, 12)} without them`);
+    if (options.revision === undefined && pkg.uncommittedFiles.length > 0) logger.warn(leftOut(pkg, wanted));
     const revision = await resolveRevision(plan.gitRoot, wanted);
     const outFile = resolve(options.output ?? `${basename(pkg.path)}-${revision.slice(0, 12)}.zip`);
     const bucket = plan.rootConfig.aws?.s3Bucket;

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { formatDuration, type Logger } from '../log.js';
 import type { CallObserver, DeployResult, DeployTarget, LambdaAccess, RevisionHistory, SecretReader, WaitOptions } from '../lambda/index.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
+import { leftOut } from '../packages/dirty.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { cloneAtRevision, type Checkout } from '../repo/clone.js';
@@ -48,7 +49,7 @@ export function registerDeploy(program: Command, logger: Logger): void {
     .addOption(new Option('--revision <sha>', 'clone --repo-url at this commit (the push\'s head) into a temporary folder and deploy from there, as a task does'))
     .option('--force', 'deploy even when Lambda runs this revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
     .option('--check', 'only bundle, and print the Description and CodeSha256 a deploy would set; no AWS access at all')
-    .option('--allow-dirty', 'deploy a package with uncommitted changes (they are not deployed: the bundle holds the files at its revision)')
+    .option('--allow-dirty', 'deploy a package with uncommitted changes: they are left out (and listed), the committed code and config deploy')
     .option('--json', 'print one JSON object on stdout: {action, functionName, revision, codeSha256, version}')
     .option('-q, --quiet', 'leave out the per-call lines (one per Lambda API call)')
     .action(async (path: string, options: DeployCommandOptions) => {
@@ -85,10 +86,10 @@ async function deployCommand(path: string, options: DeployCommandOptions, logger
     const root = checkout ? resolve(checkout.dir, path) : resolve(path);
     if (!existsSync(root)) throw new UsageError(`${path} does not exist${checkout ? ` at ${options.revision}` : ''}`);
     const plan = await planPackages({ root, repoUrl: options.repoUrl, logger, ...(checkout ? { deepen: checkout.deepen } : {}) });
-    const pkg = packageAt(plan, await realpath(root), path);
-    await requireCommitted(plan, pkg);
-    if (pkg.dirty) {
-      const what = `${pkg.path} has uncommitted changes; the bundle holds its files at ${pkg.revision ?? 'its revision'}, without them`;
+    const pkg = await packageAt(plan, await realpath(root), path);
+    revisionOf(pkg);
+    if (pkg.uncommittedFiles.length > 0) {
+      const what = leftOut(pkg, pkg.revision);
       if (!options.check && !options.allowDirty) throw new UsageError(what, 'commit the changes first, or pass --allow-dirty to deploy the committed revision anyway');
       logger.warn(what);
     }
@@ -109,22 +110,19 @@ async function deployCommand(path: string, options: DeployCommandOptions, logger
   }
 }
 
-/** The package whose folder is `root`; `path` is how the user wrote it. */
-function packageAt(plan: Plan, root: string, path: string): Package {
-  const wanted = relative(plan.gitRoot, root).split('\\').join('/');
+/** The package whose folder is `root` at the plan's commit; `path` is how the user wrote it. */
+async function packageAt(plan: Plan, root: string, path: string): Promise<Package> {
+  const wanted = relative(await realpath(plan.gitRoot), root).split('\\').join('/');
   const pkg = plan.packages.find((p) => p.path === wanted);
   if (pkg) return pkg;
+  // A package that exists only in the working tree has nothing to deploy: deploys read only what is committed.
+  const { exitCode } = await git(plan.gitRoot, ['cat-file', '-e', `${plan.head}:${wanted}`], { okExitCodes: [1, 128] });
+  if (wanted !== '' && exitCode !== 0) throw new UsageError(`${wanted} has never been committed, so it has no revision to deploy`, 'commit it first');
   const under = plan.packages.map((p) => p.path);
   throw new UsageError(
     `${path} is not a package folder${under.length ? `; packages under it: ${under.slice(0, 5).join(', ')}${under.length > 5 ? ', ...' : ''}` : ''}`,
     'pass the folder that holds the package (its lambda.yml, or its package.json with a "lambda" object)',
   );
-}
-
-/** A package that exists only in the working tree has nothing to bundle (bundles hold committed files). */
-async function requireCommitted(plan: Plan, pkg: Package): Promise<void> {
-  const { exitCode } = await git(plan.gitRoot, ['cat-file', '-e', `${plan.head}:${pkg.path}`], { okExitCodes: [1, 128] });
-  if (exitCode !== 0) throw new UsageError(`${pkg.path} has never been committed, so it has no revision to deploy`, 'commit it first');
 }
 
 function revisionOf(pkg: Package): string {

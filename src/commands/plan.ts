@@ -15,7 +15,8 @@ export function registerPlan(program: Command, logger: Logger): void {
       .description('list the packages of the repository with their function names and revisions (offline; changes nothing)')
       .option('--json', 'print the plan as one JSON object on stdout'),
   ).action(async (options: PlanCommandOptions) => {
-    const plan = await planPackages({ root: options.root, repoUrl: options.repoUrl, logger });
+    // A preview of what is on disk: uncommitted packages and edits show, marked dirty.
+    const plan = await planPackages({ root: options.root, repoUrl: options.repoUrl, logger, from: 'working-tree' });
     if (options.json) {
       const out = {
         repository: plan.repository,
@@ -29,7 +30,8 @@ export function registerPlan(program: Command, logger: Logger): void {
           runtime: p.config.runtime,
           memory: p.config.memory,
           timeout: p.config.timeout,
-          dirty: p.dirty,
+          dirty: p.uncommittedFiles.length > 0,
+          uncommittedFiles: p.uncommittedFiles,
         })),
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
@@ -37,7 +39,7 @@ export function registerPlan(program: Command, logger: Logger): void {
     }
     logger.info(`repository ${plan.repository} at ${plan.head.slice(0, 12)}: ${plan.packages.length} package(s)`);
     if (plan.packages.length === 0) return;
-    const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, p.dirty ? 'dirty' : '']);
+    const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, p.uncommittedFiles.length > 0 ? 'dirty' : '']);
     process.stdout.write(`${formatTable(['PATH', 'FUNCTION', 'REVISION', 'RUNTIME', 'STATE'], rows)}\n`);
   });
 }

@@ -7,6 +7,7 @@ import type { DeployAction } from '../lambda/deploy.js';
 import type { RevisionHistory } from '../lambda/history.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
 import type { WaitOptions } from '../lambda/wait.js';
+import { leftOut } from '../packages/dirty.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { mapWithConcurrency } from '../concurrency.js';
@@ -50,7 +51,7 @@ export function registerSync(program: Command, logger: Logger): void {
       .description('check-and-deploy every package of the repository from this machine (the local engine), continuing past failures, and print a table')
       .addOption(new Option('--concurrency <n>', 'packages checked and deployed at once (Lambda allows 15 writes per second for the whole account)').argParser(parseConcurrency).default(DEFAULT_CONCURRENCY))
       .option('--force', 'deploy every package even when Lambda runs its revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
-      .option('--allow-dirty', 'deploy packages with uncommitted changes (they are not deployed: bundles hold the files at their revision)')
+      .option('--allow-dirty', 'deploy packages with uncommitted changes: they are left out (and listed), the committed code and config deploy')
       .option('--json', 'print the results as one JSON object on stdout instead of the table')
       .option('-v, --verbose', 'print every step and Lambda API call of every package'),
   ).action(async (options: SyncCommandOptions) => {
@@ -120,8 +121,9 @@ async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: 
     path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail,
   });
   try {
-    if (pkg.dirty && !options.allowDirty) {
-      throw new UsageError(`${pkg.path} has uncommitted changes`, 'commit them, or pass --allow-dirty');
+    if (pkg.uncommittedFiles.length > 0) {
+      if (!options.allowDirty) throw new UsageError(`${pkg.path} has uncommitted changes`, 'commit them, or pass --allow-dirty');
+      options.logger.warn(leftOut(pkg, pkg.revision));
     }
     const logger = options.verbose ? prefixed(options.logger, pkg.path) : silentLogger;
     const result = await deployPackage(plan, pkg, access, { force: options.force, history: options.history, logger, ...(options.wait ? { wait: options.wait } : {}) });

@@ -1,7 +1,7 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { load as parseYaml, YAMLException } from 'js-yaml';
 import { ConfigError, ConfigErrors } from '../errors.js';
+import type { RepositoryTree } from '../repo/tree.js';
 import { validateConfig } from './validate.js';
 import {
   BUILTIN_PACKAGE_DEFAULTS,
@@ -11,15 +11,6 @@ import {
   type PackageConfigInput,
   type RootConfig,
 } from './types.js';
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
 
 function parseYamlConfig(text: string, shown: string): unknown {
   try {
@@ -38,9 +29,9 @@ function throwIfAny(errors: ConfigError[]): void {
   if (errors.length > 1) throw new ConfigErrors(errors);
 }
 
-/** Reads `lambda-sync.yml` at the repository root; a missing file is an empty config. */
-export async function loadRootConfig(gitRoot: string): Promise<RootConfig> {
-  const text = await readIfExists(join(gitRoot, ROOT_CONFIG_FILE));
+/** Reads `lambda-sync.yml` at the repository root of `tree`; a missing file is an empty config. */
+export async function loadRootConfig(tree: RepositoryTree): Promise<RootConfig> {
+  const [text] = await tree.readFiles([ROOT_CONFIG_FILE]);
   if (text === undefined) return {};
   const value = parseYamlConfig(text, ROOT_CONFIG_FILE);
   throwIfAny(validateConfig('lambda-sync', value, ROOT_CONFIG_FILE));
@@ -53,36 +44,59 @@ export type PackageConfigSource =
   | { kind: 'package.json'; file: string; raw: unknown }
   | { kind: 'none'; file: string };
 
+/** The files of a folder that say whether it is a package, and how it is configured. */
+export function configFilesOf(packagePath: string): { yml: string; manifest: string } {
+  return { yml: posix.join(packagePath, PACKAGE_CONFIG_FILE), manifest: posix.join(packagePath, 'package.json') };
+}
+
+function parseManifest(file: string, text: string): Record<string, unknown> {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, '', `is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) throw new ConfigError(file, '', 'must hold a JSON object');
+  return manifest as Record<string, unknown>;
+}
+
 /**
- * Reads the config sources of the package folder `packagePath` (repository
- * relative). Returns undefined when the folder holds neither a lambda.yml nor
- * a package.json. Both a lambda.yml and a "lambda" object: an error, since
- * one of them would be silently ignored.
+ * The config source of the package folder `packagePath` from the texts of
+ * its lambda.yml and package.json (undefined when absent). Undefined when it
+ * has neither. Both a lambda.yml and a "lambda" object: an error, since one
+ * of them would be silently ignored. A package.json that is not a JSON
+ * object is an error, unless `unreadableManifest` is given and there is no
+ * lambda.yml: then the folder cannot be a package, the callback hears why,
+ * and the folder is treated as holding no package.json.
  */
-export async function readPackageConfigSource(gitRoot: string, packagePath: string): Promise<PackageConfigSource | undefined> {
-  const ymlFile = posix.join(packagePath, PACKAGE_CONFIG_FILE);
-  const pkgFile = posix.join(packagePath, 'package.json');
-  const [ymlText, pkgText] = await Promise.all([readIfExists(join(gitRoot, ymlFile)), readIfExists(join(gitRoot, pkgFile))]);
+export function packageConfigSource(
+  packagePath: string,
+  texts: { yml: string | undefined; manifest: string | undefined },
+  unreadableManifest?: (error: ConfigError) => void,
+): PackageConfigSource | undefined {
+  const { yml: ymlFile, manifest: pkgFile } = configFilesOf(packagePath);
   let lambdaKey: unknown;
-  if (pkgText !== undefined) {
-    let manifest: unknown;
+  let manifestText = texts.manifest;
+  if (manifestText !== undefined) {
+    let manifest: Record<string, unknown> | undefined;
     try {
-      manifest = JSON.parse(pkgText);
+      manifest = parseManifest(pkgFile, manifestText);
     } catch (error) {
-      throw new ConfigError(pkgFile, '', `is not valid JSON: ${(error as Error).message}`);
+      if (!(error instanceof ConfigError) || !unreadableManifest || texts.yml !== undefined) throw error;
+      unreadableManifest(error);
+      manifestText = undefined;
     }
-    if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) throw new ConfigError(pkgFile, '', 'must hold a JSON object');
-    lambdaKey = (manifest as Record<string, unknown>).lambda;
+    lambdaKey = manifest?.lambda;
     if (lambdaKey !== undefined && (lambdaKey === null || typeof lambdaKey !== 'object' || Array.isArray(lambdaKey))) {
       throw new ConfigError(pkgFile, 'lambda', `must be an object of package settings, got ${lambdaKey === null ? 'null' : Array.isArray(lambdaKey) ? 'an array' : typeof lambdaKey}`);
     }
   }
-  if (ymlText !== undefined && lambdaKey !== undefined) {
+  if (texts.yml !== undefined && lambdaKey !== undefined) {
     throw new ConfigError(pkgFile, 'lambda', `${ymlFile} configures this package too; keep one of them`, 'move the settings into one place');
   }
-  if (ymlText !== undefined) return { kind: 'lambda.yml', file: ymlFile, raw: parseYamlConfig(ymlText, ymlFile) };
+  if (texts.yml !== undefined) return { kind: 'lambda.yml', file: ymlFile, raw: parseYamlConfig(texts.yml, ymlFile) };
   if (lambdaKey !== undefined) return { kind: 'package.json', file: pkgFile, raw: lambdaKey };
-  if (pkgText !== undefined) return { kind: 'none', file: pkgFile };
+  if (manifestText !== undefined) return { kind: 'none', file: pkgFile };
   return undefined;
 }
 
@@ -90,7 +104,7 @@ export async function readPackageConfigSource(gitRoot: string, packagePath: stri
 const MAX_ENVIRONMENT_BYTES = 4096;
 
 /** Validates a package's own config, applies root defaults and built-in defaults, and checks dependsOn. */
-export async function resolvePackageConfig(gitRoot: string, source: PackageConfigSource, root: RootConfig): Promise<PackageConfig> {
+export async function resolvePackageConfig(tree: RepositoryTree, source: PackageConfigSource, root: RootConfig): Promise<PackageConfig> {
   let own: PackageConfigInput = {};
   if (source.kind !== 'none') {
     throwIfAny(validateConfig('lambda', source.raw, source.file, source.kind === 'package.json' ? 'lambda' : ''));
@@ -101,7 +115,7 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
   const field = (name: string): string => (source.kind === 'package.json' ? `lambda.${name}` : name);
   const dependsOnFile = own.dependsOn ? source.file : ROOT_CONFIG_FILE;
   const dependsOnField = own.dependsOn ? field('dependsOn') : 'defaults.dependsOn';
-  const dependsOn = await checkRepositoryPaths(gitRoot, merged.dependsOn ?? [], dependsOnFile, dependsOnField);
+  const dependsOn = await checkRepositoryPaths(tree, merged.dependsOn ?? [], dependsOnFile, dependsOnField);
   const environment = { ...defaults.environment, ...own.environment };
   // Lambda measures the variables as JSON and refuses more than 4 KB at create or update time.
   const environmentBytes = Buffer.byteLength(JSON.stringify(environment));
@@ -136,10 +150,9 @@ export async function resolvePackageConfig(gitRoot: string, source: PackageConfi
 }
 
 /** Normalises repository-relative paths and checks that each exists inside the repository. */
-async function checkRepositoryPaths(gitRoot: string, paths: string[], file: string, field: string): Promise<string[]> {
+async function checkRepositoryPaths(tree: RepositoryTree, paths: string[], file: string, field: string): Promise<string[]> {
   const errors: ConfigError[] = [];
   const normalised: string[] = [];
-  const realRoot = await realpath(gitRoot);
   for (const [i, raw] of paths.entries()) {
     const at = `${field}[${i}]`;
     const path = posix.normalize(raw.replace(/\\/g, '/')).replace(/\/+$/, '');
@@ -151,15 +164,13 @@ async function checkRepositoryPaths(gitRoot: string, paths: string[], file: stri
       errors.push(new ConfigError(file, at, `${JSON.stringify(raw)} ${path === '.' || path === '' ? 'is the whole repository' : 'leaves the repository'}; give a path from the repository root`));
       continue;
     }
-    try {
-      await stat(join(gitRoot, path));
-      const real = await realpath(join(gitRoot, path));
-      if (real !== realRoot && !real.startsWith(`${realRoot}/`)) {
-        errors.push(new ConfigError(file, at, `${JSON.stringify(raw)} leads outside the repository (through a symlink)`));
-        continue;
-      }
-    } catch {
-      errors.push(new ConfigError(file, at, `${JSON.stringify(raw)} does not exist (paths are from the repository root)`));
+    const kind = await tree.kind(path);
+    if (kind === 'outside') {
+      errors.push(new ConfigError(file, at, `${JSON.stringify(raw)} leads outside the repository (through a symlink)`));
+      continue;
+    }
+    if (kind === undefined) {
+      errors.push(new ConfigError(file, at, `${JSON.stringify(raw)} does not exist in ${tree.label} (paths are from the repository root)`));
       continue;
     }
     normalised.push(path);

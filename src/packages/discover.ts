@@ -1,9 +1,11 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { ConfigError, UsageError } from '../errors.js';
-import { readPackageConfigSource, type PackageConfigSource } from '../config/load.js';
+import { configFilesOf, packageConfigSource, type PackageConfigSource } from '../config/load.js';
 import { ROOT_CONFIG_FILE, type RootConfig } from '../config/types.js';
+import { workingTree, type RepositoryTree } from '../repo/tree.js';
+import { silentLogger, type Logger } from '../log.js';
 
 export interface DiscoveredPackage {
   /** Repository-relative, `/`-separated. */
@@ -11,82 +13,77 @@ export interface DiscoveredPackage {
   source: PackageConfigSource;
 }
 
-const SKIPPED_DIRS = new Set(['node_modules']);
-
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
-
 function isInside(parent: string, child: string): boolean {
   return child === parent || child.startsWith(`${parent}/`);
 }
 
-/**
- * Finds the package folders under `scanRoot` (a folder inside the repository
- * at `gitRoot`), reading the working tree. With `packages` globs in the root
- * config, a folder matching one of them and holding a package.json or a
- * lambda.yml is a package; without, a folder holding a lambda.yml or a
- * package.json with a "lambda" object is. node_modules and dot folders are
- * never entered. A symlinked folder that stays inside the repository is
- * skipped (its real folder is scanned); one that leads outside is an error
- * when it holds a package.
- */
-export async function discoverPackages(gitRoot: string, scanRoot: string, config: RootConfig): Promise<DiscoveredPackage[]> {
+/** Where discovery looks: the folder under the repository at `gitRoot`, repository-relative ('' = the root). */
+export async function scanPath(gitRoot: string, scanRoot: string): Promise<string> {
   const realRoot = await realpath(gitRoot);
   const realScan = await realpath(scanRoot).catch(() => {
     throw new UsageError(`${scanRoot} does not exist`);
   });
   if (!isInside(realRoot, realScan)) throw new UsageError(`${scanRoot} is not inside the repository at ${gitRoot}`);
+  const rel = relative(realRoot, realScan);
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
 
+/**
+ * Finds the package folders at or under `under` (repository-relative) in
+ * `tree`. With `packages` globs in the root config, only the folders they
+ * match are read at all, and each that holds a package.json or a lambda.yml
+ * is a package. Without globs, a folder holding a lambda.yml or a
+ * package.json with a "lambda" object is one; a package.json that cannot be
+ * parsed in a folder without a lambda.yml cannot be a package, so it is a
+ * warning naming the file, never a failure. node_modules and dot folders are
+ * never entered. A working-tree folder symlinked from outside the repository
+ * is an error when it would be a package.
+ */
+export async function discoverPackages(tree: RepositoryTree, under: string, config: RootConfig, logger: Logger = silentLogger): Promise<DiscoveredPackage[]> {
   const globs = config.packages;
   const matches = globs ? picomatch(globs, { dot: false }) : undefined;
-  const found: DiscoveredPackage[] = [];
+  const listing = await tree.folders(under);
+  // The root is read too: it must not be configured as a package.
+  const candidates = listing.folders.filter((folder) => folder === '' || !matches || matches(folder));
+  const texts = await tree.readFiles(candidates.flatMap((folder) => Object.values(configFilesOf(folder))));
 
-  const consider = async (relPath: string): Promise<void> => {
-    const source = await readPackageConfigSource(realRoot, relPath === '' ? '.' : relPath);
-    if (!source) return;
-    if (relPath === '') {
+  const found: DiscoveredPackage[] = [];
+  for (const [i, folder] of candidates.entries()) {
+    const isRoot = folder === '';
+    // Without globs, and at the root, an unreadable package.json only says this folder is no package.
+    const lenient = !matches || isRoot
+      ? (error: ConfigError) => logger.warn(`${error.message}; ${isRoot ? 'the repository root' : 'a folder without lambda.yml'} is no package, so it is left out`)
+      : undefined;
+    const source = packageConfigSource(folder, { yml: texts[2 * i], manifest: texts[2 * i + 1] }, lenient);
+    if (!source) continue;
+    if (isRoot) {
       if (source.kind !== 'none') {
         throw new ConfigError(source.file, source.kind === 'package.json' ? 'lambda' : '', 'the repository root cannot be a package', 'move the function into a folder of its own');
       }
-      return;
+      continue;
     }
-    if (matches ? matches(relPath) : source.kind !== 'none') found.push({ path: relPath, source });
-  };
+    if (matches || source.kind !== 'none') found.push({ path: folder, source });
+  }
 
-  const walk = async (dir: string): Promise<void> => {
-    const relPath = toPosix(relative(realRoot, dir));
-    await consider(relPath);
-    const entries = await readdir(dir, { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
-      const child = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        await walk(child);
-      } else if (entry.isSymbolicLink()) {
-        await checkSymlinkedFolder(realRoot, child, globs ? matches! : undefined);
+  for (const link of listing.outsideLinks) {
+    // Only an error when the outside folder would have been a package.
+    const outside = await workingTree(link.real).catch(() => undefined);
+    const [yml, manifest] = outside ? await outside.readFiles(['lambda.yml', 'package.json']) : [];
+    const source = (() => {
+      try {
+        return packageConfigSource('', { yml, manifest });
+      } catch {
+        return undefined;
       }
+    })();
+    const wouldBePackage = source && (matches ? matches(link.path) : source.kind !== 'none');
+    if (wouldBePackage) {
+      throw new ConfigError(link.path, '', `is a symlink to ${link.real}, outside the repository; a package must live inside the repository`, 'replace the symlink with the folder itself');
     }
-  };
+  }
 
-  await walk(realScan);
   if (globs && found.length === 0) {
-    throw new ConfigError(ROOT_CONFIG_FILE, 'packages', `no package folder matches ${globs.map((g) => JSON.stringify(g)).join(', ')} under ${toPosix(relative(realRoot, realScan)) || '.'}`, 'each package folder needs a package.json or a lambda.yml');
+    throw new ConfigError(ROOT_CONFIG_FILE, 'packages', `no package folder matches ${globs.map((g) => JSON.stringify(g)).join(', ')} under ${under || '.'} in ${tree.label}`, 'each package folder needs a package.json or a lambda.yml');
   }
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-async function checkSymlinkedFolder(realRoot: string, link: string, matches: ((path: string) => boolean) | undefined): Promise<void> {
-  const target = await stat(link).catch(() => undefined);
-  if (!target?.isDirectory()) return;
-  const real = await realpath(link);
-  if (isInside(realRoot, real)) return;
-  const relLink = toPosix(relative(realRoot, link));
-  // Only an error when the outside folder would have been a package.
-  const outside = await readPackageConfigSource(real, '.').catch(() => undefined);
-  const wouldBePackage = outside && (matches ? matches(relLink) : outside.kind !== 'none');
-  if (wouldBePackage) {
-    throw new ConfigError(relLink, '', `is a symlink to ${real}, outside the repository; a package must live inside the repository`, 'replace the symlink with the folder itself');
-  }
+  return found;
 }

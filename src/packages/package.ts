@@ -2,7 +2,7 @@ import type { PackageConfig } from '../config/types.js';
 
 /**
  * What the pipeline knows about one package. Discovery fills path, config and
- * functionName; the revision pass fills revision and dirty. Later phases
+ * functionName; the revision pass fills revision and uncommittedFiles. Later phases
  * (bundle, deploy, task graph) take a Package and add nothing to it.
  */
 export interface Package {
@@ -16,6 +16,9 @@ export interface Package {
   readonly watchedPaths: readonly string[];
   /** Newest commit that changed a watched path; undefined when the package has never been committed. */
   readonly revision: string | undefined;
-  /** Uncommitted changes under a watched path. */
-  readonly dirty: boolean;
+  /**
+   * Uncommitted files under a watched path (repository-relative, sorted):
+   * what a deploy leaves out, since it reads only what is committed.
+   */
+  readonly uncommittedFiles: readonly string[];
 }

@@ -3,13 +3,14 @@ import { relative, resolve, sep } from 'node:path';
 import { ConfigError, ConfigErrors, UsageError } from '../errors.js';
 import { loadRootConfig, resolvePackageConfig } from '../config/load.js';
 import { ROOT_CONFIG_FILE, type RootConfig } from '../config/types.js';
-import { gitRoot as findGitRoot, headCommit } from '../repo/git.js';
+import { gitRoot as findGitRoot, headCommit, resolveRevision } from '../repo/git.js';
+import { commitTree, workingTree } from '../repo/tree.js';
 import { resolveRepositoryId } from '../repo/repository.js';
 import type { RepositoryId } from '../repo/repository-id.js';
 import { findRevisions, type RevisionWatch } from '../repo/revisions.js';
-import { findDirty } from '../repo/status.js';
+import { findUncommitted } from '../repo/status.js';
 import { silentLogger, type Logger } from '../log.js';
-import { discoverPackages } from './discover.js';
+import { discoverPackages, scanPath } from './discover.js';
 import { functionName } from './function-name.js';
 import type { Package } from './package.js';
 
@@ -25,12 +26,19 @@ export interface PlanOptions {
    * default) makes it an error.
    */
   deepen?: (packages: string[]) => Promise<boolean>;
+  /**
+   * Where packages and their config are read. Default `{ commit: 'HEAD' }`:
+   * what deploys reads exactly what is committed. `working-tree` is `plan`'s
+   * preview of the files on disk, uncommitted packages and edits included.
+   */
+  from?: 'working-tree' | { commit: string };
 }
 
 /** The result of discovery: the repository and its packages, each with function name and revision. */
 export interface Plan {
   gitRoot: string;
   repository: RepositoryId;
+  /** The commit the packages and their config were read from (HEAD for the working tree). */
   head: string;
   /** The scanned folder (`--root`) from the repository root, `/`-separated; '' for the whole repository. */
   scope: string;
@@ -47,11 +55,14 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
   const scanRoot = resolve(options.root ?? '.');
   const gitRoot = await findGitRoot(scanRoot);
   const repository = await resolveRepositoryId(gitRoot, options.repoUrl);
-  const head = await headCommit(gitRoot);
-  const rootConfig = await loadRootConfig(gitRoot);
+  const from = options.from ?? { commit: 'HEAD' };
+  const head = from === 'working-tree' || from.commit === 'HEAD' ? await headCommit(gitRoot) : await resolveRevision(gitRoot, from.commit);
+  const tree = from === 'working-tree' ? await workingTree(gitRoot) : await commitTree(gitRoot, head);
+  const under = await scanPath(gitRoot, scanRoot);
+  const rootConfig = await loadRootConfig(tree);
 
-  const discovered = await logger.step(`discover packages under ${scanRoot}`, () => discoverPackages(gitRoot, scanRoot, rootConfig), (list) => `${list.length} found`);
-  const configs = await collectErrors(discovered.map((found) => resolvePackageConfig(gitRoot, found.source, rootConfig)));
+  const discovered = await logger.step(`discover packages under ${scanRoot} in ${tree.label}`, () => discoverPackages(tree, under, rootConfig, logger), (list) => `${list.length} found`);
+  const configs = await collectErrors(discovered.map((found) => resolvePackageConfig(tree, found.source, rootConfig)));
 
   const named = discovered.map((found, i) => {
     const config = configs[i]!;
@@ -66,8 +77,8 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
   checkUniqueNames(named);
 
   const watches: RevisionWatch<string>[] = named.map((p) => ({ key: p.path, paths: p.watchedPaths }));
-  const revisions = await logger.step(`revisions of ${watches.length} packages`, () => revisionsWithDeepening(gitRoot, watches, options.deepen));
-  const dirty = await findDirty(gitRoot, watches);
+  const revisions = await logger.step(`revisions of ${watches.length} packages`, () => revisionsWithDeepening(gitRoot, watches, head, options.deepen));
+  const uncommitted = await findUncommitted(gitRoot, watches);
 
   const scope = relative(await realpath(gitRoot), await realpath(scanRoot)).split(sep).join('/');
   return {
@@ -76,17 +87,18 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
     head,
     scope,
     rootConfig,
-    packages: named.map((p) => ({ ...p, revision: revisions.get(p.path), dirty: dirty.has(p.path) })),
+    packages: named.map((p) => ({ ...p, revision: revisions.get(p.path), uncommittedFiles: uncommitted.get(p.path) ?? [] })),
   };
 }
 
 async function revisionsWithDeepening(
   gitRoot: string,
   watches: RevisionWatch<string>[],
+  head: string,
   deepen: PlanOptions['deepen'],
 ): Promise<Map<string, string | undefined>> {
   for (;;) {
-    const results = await findRevisions(gitRoot, watches);
+    const results = await findRevisions(gitRoot, watches, head);
     const cut = [...results].filter(([, r]) => r.kind === 'shallow').map(([path]) => path);
     if (cut.length === 0) {
       return new Map([...results].map(([path, r]) => [path, r.kind === 'found' ? r.revision : undefined]));

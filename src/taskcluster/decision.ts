@@ -6,9 +6,10 @@ import { relative, resolve, sep } from 'node:path';
 import type { Queue } from 'taskcluster-client';
 import { UsageError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
+import { leftOut } from '../packages/dirty.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { cloneAtRevision, type Checkout } from '../repo/clone.js';
-import { filesInCommit, git, remoteUrl } from '../repo/git.js';
+import { git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
 import { writeDecisionArtifacts, writeSubmissionReport } from './artifacts.js';
 import { buildTaskGraph, type TaskGraph } from './graph.js';
@@ -93,8 +94,8 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
     if (settings.droppedEnv.length > 0) {
       logger.warn(`check mode: taskcluster.env's ${settings.droppedEnv.join(', ')} not passed on (check tasks get nothing of AWS)`);
     }
-    for (const pkg of plan.packages.filter((p) => p.dirty)) {
-      logger.warn(`${pkg.path} has uncommitted changes; its task clones ${plan.head.slice(0, 12)} and will not see them`);
+    for (const pkg of plan.packages.filter((p) => p.uncommittedFiles.length > 0)) {
+      logger.warn(`${leftOut(pkg, pkg.revision)}; its task clones ${plan.head.slice(0, 12)}`);
     }
 
     const sourceUrl = options.repoUrl ?? (await remoteUrl(plan.gitRoot))!;
@@ -107,17 +108,8 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
       '--owner', owner,
     ];
 
-    // A task clones the push's head commit, so a package that exists only in
-    // the working tree (never committed, or its config file not yet added)
-    // cannot be deployed by a task. Such packages still get a revision from
-    // the plan (lambda-sync.yml is watched and committed), so ask git directly.
-    const committed = await filesInCommit(plan.gitRoot, plan.head, plan.packages.map((p) => p.configFile));
-    const graph = buildTaskGraph(
-      { ...plan, packages: plan.packages.map((p) => (committed.has(p.configFile) ? p : { ...p, revision: undefined })) },
-      settings,
-      { ...identity, owner, repoUrl, now: options.now ?? new Date(), decisionArgs },
-      options.retrigger,
-    );
+    // Packages and their config come from the head commit, which is what every task clones.
+    const graph = buildTaskGraph(plan, settings, { ...identity, owner, repoUrl, now: options.now ?? new Date(), decisionArgs }, options.retrigger);
     logger.info(`task graph: ${graph.tasks.length} task(s) in task group ${graph.taskGroupId} (${mode} mode)`);
     for (const skipped of graph.skipped) logger.warn(`${skipped.path}: no task: ${skipped.reason}`);
     assertValidTaskGraph(graph);

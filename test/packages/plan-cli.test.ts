@@ -47,6 +47,7 @@ test('plan --json lists packages with names, full revisions, descriptions and co
     memory: 512,
     timeout: 20,
     dirty: false,
+    uncommittedFiles: [],
   });
   assert.equal(two!.handler, 'main.handler');
   assert.equal(two!.runtime, 'nodejs24.x');

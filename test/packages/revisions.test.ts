@@ -100,7 +100,7 @@ test('uncommitted changes mark only the affected packages dirty', async (t) => {
   repo.write('shared/new-untracked.js', '// new\n');
   repo.write('README.md', 'edit outside packages\n');
   const plan = await planPackages({ root: repo.dir, repoUrl: URL });
-  assert.deepEqual(plan.packages.map((p) => [p.path, p.dirty]), [['alpha', true], ['beta', false], ['group/gamma', true]]);
+  assert.deepEqual(plan.packages.map((p) => [p.path, p.uncommittedFiles.length > 0]), [['alpha', true], ['beta', false], ['group/gamma', true]]);
 });
 
 test('ignored files do not make a package dirty; a new uncommitted package has no revision', async (t) => {
@@ -109,10 +109,10 @@ test('ignored files do not make a package dirty; a new uncommitted package has n
   repo.write('.gitignore', 'node_modules/\n').commit('ignore');
   repo.write('alpha/node_modules/x/index.js', '// installed\n');
   repo.addPackage('delta', { lambda: {} });
-  const plan = await planPackages({ root: repo.dir, repoUrl: URL });
+  const plan = await planPackages({ root: repo.dir, repoUrl: URL, from: 'working-tree' });
   const byPath = new Map(plan.packages.map((p) => [p.path, p]));
-  assert.equal(byPath.get('alpha')!.dirty, false);
-  assert.equal(byPath.get('delta')!.dirty, true);
+  assert.equal(byPath.get('alpha')!.uncommittedFiles.length > 0, false);
+  assert.equal(byPath.get('delta')!.uncommittedFiles.length > 0, true);
   assert.equal(byPath.get('delta')!.revision, undefined);
 });
 
