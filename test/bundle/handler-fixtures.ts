@@ -160,7 +160,7 @@ export async function checkTree(tree: Tree, options: CheckOptions = {}): Promise
     exclude: options.exclude ?? [],
     alias: undefined,
   };
-  const pkg: Package = { path: 'orders', configFile, config, functionName: 'orders-0123456789abcdef', watchedPaths: ['orders'], revision: undefined, dirty: false };
+  const pkg: Package = { path: 'orders', configFile, config, functionName: 'orders-0123456789abcdef', watchedPaths: ['orders'], revision: undefined, uncommittedFiles: [] };
   const filter = createFilter(pkg);
   const files = collectFiles(dir, pkg.path, filter, silentLogger);
   return checkHandler({
