@@ -34,6 +34,10 @@ export interface SyncRow {
   ms: number;
   /** Why (for a deploy or a skip) or what went wrong (for a failure). */
   detail: string;
+  /** What Lambda runs after this sync (our bundle's, or for a skip the function's); null when it failed. */
+  codeSha256: string | null;
+  /** The package's warnings (bundle, handler check, uncommitted files), as printed. */
+  warnings: string[];
 }
 
 export function parseConcurrency(value: string): number {
@@ -110,27 +114,43 @@ export async function syncPackages(plan: Plan, access: LambdaAccess, options: Sy
     const row = await syncOne(plan, pkg, access, options);
     done++;
     const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
-    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)})`);
+    const warned = row.warnings.length ? `, ${row.warnings.length} warning${row.warnings.length === 1 ? '' : 's'}` : '';
+    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)}${warned})`);
+    // With --verbose they were printed among the package's steps already.
+    if (!options.verbose) for (const warning of row.warnings) options.logger.warn(warning);
     return row;
   });
 }
 
 async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: SyncOptions): Promise<SyncRow> {
   const started = performance.now();
-  const row = (action: SyncRow['action'], detail: string): SyncRow => ({
-    path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail,
+  const warnings: string[] = [];
+  const row = (action: SyncRow['action'], detail: string, codeSha256: string | null): SyncRow => ({
+    path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail, codeSha256, warnings,
   });
   try {
+    const logger = collectingWarnings(options.verbose ? prefixed(options.logger, pkg.path) : silentLogger, warnings);
     if (pkg.uncommittedFiles.length > 0) {
       if (!options.allowDirty) throw new UsageError(`${pkg.path} has uncommitted changes`, 'commit them, or pass --allow-dirty');
-      options.logger.warn(leftOut(pkg, pkg.revision));
+      logger.warn(leftOut(pkg, pkg.revision));
     }
-    const logger = options.verbose ? prefixed(options.logger, pkg.path) : silentLogger;
     const result = await deployPackage(plan, pkg, access, { force: options.force, history: options.history, logger, ...(options.wait ? { wait: options.wait } : {}) });
-    return row(result.action, result.detail);
+    return row(result.action, result.detail, result.codeSha256);
   } catch (error) {
-    return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)));
+    return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)), null);
   }
+}
+
+/** Passes everything on to `inner`, keeping the warnings for the package's row. */
+function collectingWarnings(inner: Logger, warnings: string[]): Logger {
+  return {
+    info: (message) => inner.info(message),
+    warn: (message) => {
+      warnings.push(redactSecrets(message));
+      inner.warn(message);
+    },
+    step: (label, work, describe) => inner.step(label, work, describe),
+  };
 }
 
 function prefixed(logger: Logger, path: string): Logger {
@@ -141,12 +161,13 @@ const ORDER: SyncRow['action'][] = ['created', 'updated', 'skipped', 'skipped-ne
 
 export function summarize(rows: SyncRow[]): string {
   const counts = ORDER.map((action) => [action, rows.filter((r) => r.action === action).length] as const).filter(([, n]) => n > 0);
-  return `${rows.length} package${rows.length === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}`;
+  const warnings = rows.reduce((sum, r) => sum + r.warnings.length, 0);
+  return `${rows.length} package${rows.length === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}${warnings ? `; ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
 }
 
 export function syncTable(rows: SyncRow[]): string {
   return formatTable(
-    ['PACKAGE', 'ACTION', 'TIME', 'DETAIL'],
-    rows.map((r) => [r.path, r.action, formatDuration(r.ms), r.detail.split('\n')[0]!]),
+    ['PACKAGE', 'ACTION', 'TIME', 'WARNINGS', 'DETAIL'],
+    rows.map((r) => [r.path, r.action, formatDuration(r.ms), String(r.warnings.length), r.detail.split('\n')[0]!]),
   );
 }
