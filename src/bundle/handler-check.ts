@@ -4,11 +4,14 @@
 // and where it was set, so that a package with several functions runs it
 // once per function.
 import type { SettingSource } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { Package } from '../packages/package.js';
+import { checkBootstrap } from './custom-runtime.js';
 import type { PackageFiles } from './handler/files.js';
 import { checkNodeHandler } from './handler/node/check.js';
-import { checkProvidedBootstrap } from './handler/provided.js';
-import { checkPythonHandler } from './handler/python.js';
 import { checkRubyHandler } from './handler/ruby.js';
+import { checkPythonHandler } from './python/handler.js';
+import type { ZipInput } from './zip/writer.js';
 
 export interface HandlerCheckInput {
   /** The package folder from the repository root, for messages. */
@@ -27,6 +30,10 @@ export interface HandlerCheckInput {
   staged: PackageFiles;
   /** The config field (`exclude in fn/lambda.yml`) that keeps a package-relative path out of the zip, if one does. */
   droppedBy(path: string): string | undefined;
+  /** The package, its zip's files and the logger, for the checks written against them (Python, provided). */
+  pkg: Package;
+  files: readonly ZipInput[];
+  logger: Logger;
 }
 
 export interface HandlerCheckReport {
@@ -47,8 +54,15 @@ export type HandlerCheck = (input: HandlerCheckInput) => Promise<HandlerCheckRep
  */
 export const HANDLER_CHECKS: ReadonlyArray<readonly [prefix: string, check: HandlerCheck]> = [
   ['nodejs', checkNodeHandler],
-  ['python', checkPythonHandler],
-  ['provided', checkProvidedBootstrap],
+  // python/handler.ts: module, top-level function and imports, with Python's own ast.
+  ['python', async (input) => {
+    await checkPythonHandler(input.pkg, input.files, input.logger);
+    return { summary: `${input.handler}: module, function and top-level imports checked`, warnings: [], notChecked: [] };
+  }],
+  ['provided', async (input) => {
+    checkBootstrap(input.pkg, input.files);
+    return { summary: 'bootstrap found, executable', warnings: [], notChecked: [] };
+  }],
   ['ruby', checkRubyHandler],
 ];
 

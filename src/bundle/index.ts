@@ -26,6 +26,12 @@
 // - Will it run (handler-check.ts): before the zip is written, the handler's
 //   file is looked for in what ships, and on Node its imports are followed
 //   through the bundle; either failing is an exit-2 error and no zip.
+// - Python runtimes: pip installs requirements.txt (else pyproject.toml's
+//   [project].dependencies) at the package root, wheels for Lambda's
+//   manylinux platform, the function's architecture and the runtime's
+//   Python only, made machine-independent (python/install.ts); the handler's
+//   module, function and top-level imports are checked (python/handler.ts).
+// - Custom runtimes (provided.*): an executable bootstrap at the root (custom-runtime.ts).
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
@@ -123,6 +129,9 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
         shipped: new ShippedFiles(files),
         staged: new StagedFiles(staged.packageDir),
         droppedBy: (path) => filter.droppedBy(path),
+        pkg,
+        files,
+        logger,
       }),
       (report) => report.summary,
     );

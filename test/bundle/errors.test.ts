@@ -164,7 +164,7 @@ const cases: ErrorCase[] = [
       repo.write('fn/lambda.yml', 'runtime: python3.13\nhandler: app.lambda_handler\n').write('fn/app.py', 'def handler(event, context):\n    return 1\n').commit();
     },
     code: 2,
-    message: [/^error: fn\/lambda\.yml: handler: app\.lambda_handler needs the function lambda_handler of app\.py/m],
+    message: [/^error: fn\/lambda\.yml: handler: app\.lambda_handler: app\.py defines no lambda_handler at its top level/m],
   },
 ];
 

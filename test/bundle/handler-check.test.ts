@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { ConfigError, LambdaSyncError } from '../../src/errors.js';
 import { checkTree, nodePackage, type CheckOptions, type Tree } from './handler-fixtures.js';
-import { definitionOf } from '../../src/bundle/handler/python.js';
 import { splitNodeHandler } from '../../src/bundle/handler/node/check.js';
 
 async function failure(tree: Tree, options: CheckOptions = {}): Promise<LambdaSyncError> {
@@ -193,36 +192,13 @@ function json(value: unknown): string {
 }
 
 describe('handler check: other runtimes', () => {
-  test('python: the module file and the function at top level', async () => {
-    const report = await checkTree({ 'app/handler.py': 'import json\n\n\ndef lambda_handler(event, context):\n    return json.dumps(event)\n' }, { runtime: 'python3.13', handler: 'app/handler.lambda_handler' });
-    assert.match(report.summary, /app\/handler\.py found, defines lambda_handler/);
-    const pkg = await checkTree({ 'svc/__init__.py': 'from .api import handler\n', 'svc/api.py': 'def handler(e, c):\n    return 1\n' }, { runtime: 'python3.13', handler: 'svc.handler' });
-    assert.match(pkg.summary, /svc\/__init__\.py found/);
-  });
-
-  test('python: errors name the files looked for, and a missing function', async () => {
-    const missing = await failure({ 'other.py': '' }, { runtime: 'python3.12', handler: 'lambda_function.lambda_handler' });
-    assert.match(missing.message, /^orders\/lambda\.yml: handler: lambda_function\.lambda_handler needs lambda_function\.py or lambda_function\/__init__\.py in the bundle of orders/);
-    const undefinedFn = await failure({ 'lambda_function.py': 'def handler(event, context):\n    """lambda_handler is not here\ndef lambda_handler(): pass\n"""\n    return 1\n' }, { runtime: 'python3.12', handler: 'lambda_function.lambda_handler' });
-    assert.match(undefinedFn.message, /^orders\/lambda\.yml: handler: lambda_function\.lambda_handler needs the function lambda_handler of lambda_function\.py, which defines none by that name at its top level/);
-  });
-
-  test('python: what counts as defined at the top level', () => {
-    assert.equal(definitionOf('async def go(e, c):\n    pass\n', 'go'), 'top');
-    assert.equal(definitionOf('from .impl import (\n    other,\n    go as go,\n)\n', 'go'), 'top');
-    assert.equal(definitionOf('go = make_handler(\n  "x")\n', 'go'), 'top');
-    assert.equal(definitionOf('if True:\n    def go(e, c):\n        pass\n', 'go'), 'nested');
-    assert.equal(definitionOf('x = """\ngo = 1\n"""\n# go = 2\n', 'go'), 'none');
-  });
-
-  test('provided.al2023: bootstrap at the root, executable', async () => {
+  test('python and provided.* go through their own checks (python/handler.ts, custom-runtime.ts)', async () => {
+    const python = await failure({ 'other.py': '' }, { runtime: 'python3.12', handler: 'lambda_function.lambda_handler' });
+    assert.match(python.message, /^orders\/lambda\.yml: handler: lambda_function\.lambda_handler needs lambda_function\.py or lambda_function\/__init__\.py in the bundle of orders/);
+    const provided = await failure({ 'bin/bootstrap': { text: '\x7fELF', mode: 0o755 } }, { runtime: 'provided.al2023' });
+    assert.match(provided.message, /^orders\/lambda\.yml: runtime: provided\.al2023 needs an executable file named bootstrap at the root of the bundle of orders/);
     const ok = await checkTree({ bootstrap: { text: '\x7fELF', mode: 0o755 } }, { runtime: 'provided.al2023' });
     assert.match(ok.summary, /bootstrap found, executable/);
-    const missing = await failure({ 'bin/bootstrap': { text: '\x7fELF', mode: 0o755 } }, { runtime: 'provided.al2023' });
-    assert.match(missing.message, /^orders\/lambda\.yml: runtime: provided\.al2023 runs the executable bootstrap at the root of the bundle, and the bundle of orders has none/);
-    const plain = await failure({ bootstrap: '#!/bin/sh\n' }, { runtime: 'provided.al2' });
-    assert.match(plain.message, /bootstrap in the bundle of orders is not executable/);
-    assert.match(plain.hint ?? '', /git update-index --chmod=\+x bootstrap/);
   });
 
   test('ruby: the handler file', async () => {

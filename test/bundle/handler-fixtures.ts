@@ -152,6 +152,7 @@ export async function checkTree(tree: Tree, options: CheckOptions = {}): Promise
     handlerSource: options.handlerSource ?? (options.handler ? { kind: 'file', file: configFile, field: 'handler' } : { kind: 'default', value: handler }),
     runtime: options.runtime ?? 'nodejs24.x',
     checkImports: options.checkImports ?? true,
+    pythonBuildFromSource: false,
     environment: {},
     role: undefined,
     dependsOn: [],
@@ -173,5 +174,8 @@ export async function checkTree(tree: Tree, options: CheckOptions = {}): Promise
     shipped: new ShippedFiles(files),
     staged: new StagedFiles(dir),
     droppedBy: (path) => filter.droppedBy(path),
+    pkg,
+    files,
+    logger: silentLogger,
   });
 }
