@@ -19,10 +19,17 @@
 //   holds real files and nothing points outside. A production one must be
 //   under the package or one of its dependsOn paths (else a ConfigError),
 //   since otherwise its changes would not change the package's revision.
-// - npm: `npm ci` with a lockfile, else `npm install --no-package-lock`;
-//   `--omit=dev`, except when there is a build command: then everything is
-//   installed for the build and dev dependencies pruned after it. npm is not
-//   run when the package has no dependencies for it to install.
+// - Dependencies (install/index.ts): `npm ci` with a lockfile, else
+//   `npm install --no-package-lock`; production ones only, for Lambda's
+//   platform (--os=linux --libc=glibc --cpu of the function's architecture),
+//   with dependencies' install scripts off except for the names in
+//   allowScripts (npm rebuild). With a build command, everything is first
+//   installed for this machine so the build has its tools, and what ships is
+//   installed for Lambda after it. npm is not run when the package has no
+//   dependencies for it to install.
+// - Native code: every file that ships is read for an ELF header (or a
+//   Mach-O one); one built for another machine than the function's
+//   architecture fails the bundle (binary-check.ts), whatever the runtime.
 // - Will it run (handler-check.ts): before the zip is written, the handler's
 //   file is looked for in what ships, and on Node its imports are followed
 //   through the bundle; either failing is an exit-2 error and no zip.
@@ -49,11 +56,12 @@ import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
 import { ShippedFiles, StagedFiles } from './handler/files.js';
+import { checkBinaries } from './binary-check.js';
 import { configField } from './config-field.js';
 import { writeZip, type ZipOptions } from './zip/writer.js';
 
 export type { Bundle } from './bundle.js';
-export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError } from './errors.js';
+export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError, WrongArchitectureError } from './errors.js';
 export { MAX_DIRECT_UPLOAD_BYTES, MAX_UNZIPPED_BYTES, LAMBDA_LIMITS, formatBytes, type BundleLimits } from './limits.js';
 export { DEFAULT_EXCLUDES } from './filters.js';
 
@@ -84,7 +92,8 @@ const NOT_CHECKED_SHOWN = 5;
  * streamed to disk.
  *
  * Errors: UsageError (unknown revision, package missing at it), ConfigError
- * (globs, dependsOn), OperationError (npm, build, git), SymlinkError,
+ * (globs, dependsOn), WrongArchitectureError (a ConfigError: native code
+ * for another machine), OperationError (npm, build, git), SymlinkError,
  * UnzippedTooLargeError, DirectUploadTooLargeError. On every error but the
  * last no output file is left behind; DirectUploadTooLargeError carries the
  * complete bundle (its file kept) so that deploy can go through S3 instead.
@@ -140,6 +149,7 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
       logger.info(`${pkg.path}: ${check.notChecked.length} import(s) not checked: ${shown.join('; ')}${check.notChecked.length > shown.length ? `; and ${check.notChecked.length - shown.length} more` : ''}`);
     }
     for (const warning of check.warnings) logger.warn(`${pkg.path}: ${warning}`);
+    checkBinaries(pkg, files, logger);
     const written = await logger.step(
       `zip ${files.length} files (${formatBytes(unzippedSize)}) to ${file}`,
       () => writeZip(partial, files, options.zip),

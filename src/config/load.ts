@@ -147,6 +147,7 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     exclude: merged.exclude ?? [],
     checkImports: merged.checkImports ?? true,
     alias: merged.alias,
+    allowScripts: merged.allowScripts ?? [],
   };
 }
 

@@ -19,6 +19,7 @@ export interface PackageConfigInput {
   exclude?: string[];
   checkImports?: boolean;
   alias?: string;
+  allowScripts?: string[];
 }
 
 /**
@@ -49,6 +50,8 @@ export interface PackageConfig {
   /** Follow the handler's imports through the bundle (default true). */
   checkImports: boolean;
   alias: string | undefined;
+  /** Dependencies whose install scripts may run (npm rebuild after an install with scripts off). */
+  allowScripts: string[];
 }
 
 export interface TaskclusterSection {

@@ -153,6 +153,7 @@ export async function checkTree(tree: Tree, options: CheckOptions = {}): Promise
     runtime: options.runtime ?? 'nodejs24.x',
     checkImports: options.checkImports ?? true,
     pythonBuildFromSource: false,
+    allowScripts: [],
     environment: {},
     role: undefined,
     dependsOn: [],

@@ -37,6 +37,7 @@ export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageCo
     include: undefined,
     exclude: [],
     alias: undefined,
+    allowScripts: [],
     ...overrides,
   };
 }
