@@ -33,6 +33,7 @@ export function registerPlan(program: Command, logger: Logger): void {
           description: p.revision ? functionDescription(plan.repository, p.path, p.revision) : null,
           handler: p.config.handler,
           runtime: p.config.runtime,
+          architecture: p.config.architecture,
           memory: p.config.memory,
           timeout: p.config.timeout,
           role: p.config.role ?? null,
@@ -47,8 +48,8 @@ export function registerPlan(program: Command, logger: Logger): void {
     }
     logger.info(`repository ${plan.repository} at ${plan.head.slice(0, 12)}: ${plan.packages.length} package(s)`);
     if (plan.packages.length === 0) return;
-    const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, [p.uncommittedFiles.length > 0 ? 'dirty' : '', isUnpinned(join(plan.gitRoot, p.path), p.path) ? 'unpinned' : ''].filter(Boolean).join(', ')]);
-    process.stdout.write(`${formatTable(['PATH', 'FUNCTION', 'REVISION', 'RUNTIME', 'STATE'], rows)}\n`);
+    const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, p.config.architecture, [p.uncommittedFiles.length > 0 ? 'dirty' : '', isUnpinned(join(plan.gitRoot, p.path), p.path) ? 'unpinned' : ''].filter(Boolean).join(', ')]);
+    process.stdout.write(`${formatTable(['PATH', 'FUNCTION', 'REVISION', 'RUNTIME', 'ARCH', 'STATE'], rows)}\n`);
   });
 }
 

@@ -148,6 +148,11 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
   return {
     name: own.name,
     handler: merged.handler!,
+    handlerSource: own.handler
+      ? { kind: 'file', file: source.file, field: field('handler') }
+      : defaults.handler
+        ? { kind: 'file', file: ROOT_CONFIG_FILE, field: 'defaults.handler' }
+        : { kind: 'default', value: BUILTIN_PACKAGE_DEFAULTS.handler },
     runtime: merged.runtime!,
     memory: merged.memory!,
     timeout: merged.timeout!,
@@ -159,6 +164,7 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     pythonBuildFromSource: merged.pythonBuildFromSource ?? false,
     include: merged.include,
     exclude: merged.exclude ?? [],
+    checkImports: merged.checkImports ?? true,
     alias: merged.alias,
     allowScripts: merged.allowScripts ?? [],
   };

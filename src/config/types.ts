@@ -19,15 +19,25 @@ export interface PackageConfigInput {
   pythonBuildFromSource?: boolean;
   include?: string[];
   exclude?: string[];
+  checkImports?: boolean;
   alias?: string;
   allowScripts?: string[];
 }
+
+/**
+ * Where a setting's value came from, for messages: a config file and the
+ * field in it (`handler`, `lambda.handler`, `defaults.handler`), or
+ * lambda-sync's built-in default.
+ */
+export type SettingSource = { kind: 'file'; file: string; field: string } | { kind: 'default'; value: string };
 
 /** A package's config after defaults: what the pipeline acts on. */
 export interface PackageConfig {
   /** The package's own `name`, when it sets one: the readable part of its function name. */
   name: string | undefined;
   handler: string;
+  /** Where `handler` was set; checks name it in their errors. */
+  handlerSource: SettingSource;
   runtime: string;
   memory: number;
   timeout: number;
@@ -41,6 +51,8 @@ export interface PackageConfig {
   pythonBuildFromSource: boolean;
   include: string[] | undefined;
   exclude: string[];
+  /** Follow the handler's imports through the bundle (default true). */
+  checkImports: boolean;
   alias: string | undefined;
   /** Dependencies whose install scripts may run (npm rebuild after an install with scripts off). */
   allowScripts: string[];

@@ -209,4 +209,27 @@ describe('bad input exits 2 with a message that says what is wrong', () => {
       noRole.cleanup();
     }
   });
+
+  it('a bundle that would not run (handler file missing, an import that resolves nowhere): exit 2, nothing created, in deploy and in sync', async () => {
+    const broken = repoWithPackages(['no-main', 'bad-import']);
+    try {
+      broken.remove('no-main/main.js').write('no-main/index.js', 'exports.handler = async () => 1;\n');
+      broken.write('bad-import/main.js', "const AWS = require('aws-sdk');\nexports.handler = async () => new AWS.S3();\n").commit('broken');
+      const noMain = await runCli(['deploy', 'no-main'], { cwd: broken.dir, env: cliEnv(server) });
+      assert.equal(noMain.code, 2, noMain.stderr);
+      assert.match(noMain.stderr, /error: no-main\/package\.json: lambda\.handler: is not set, so it is the default main\.handler, which needs main\.js, main\.mjs or main\.cjs in the bundle of no-main/);
+      const badImport = await runCli(['deploy', 'bad-import'], { cwd: broken.dir, env: cliEnv(server) });
+      assert.equal(badImport.code, 2, badImport.stderr);
+      assert.match(badImport.stderr, /bad-import\/main\.js:1: require\("aws-sdk"\) does not resolve/);
+      const sync = await runCli(['sync'], { cwd: broken.dir, env: cliEnv(server) });
+      assert.equal(sync.code, 1, sync.stderr);
+      assert.match(sync.stdout, /^bad-import +failed .*does not resolve/m);
+      assert.match(sync.stdout, /^no-main +failed .*lambda\.handler: is not set/m);
+      assert.deepEqual(server.functions(), [], 'nothing created');
+      assert.deepEqual([...new Set(server.calls.map((c) => c.operation))], ['GetFunction']);
+      server.calls.length = 0;
+    } finally {
+      broken.cleanup();
+    }
+  });
 });

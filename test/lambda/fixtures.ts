@@ -28,6 +28,8 @@ export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageCo
   return {
     name: undefined,
     ...BUILTIN_PACKAGE_DEFAULTS,
+    handlerSource: { kind: 'default', value: BUILTIN_PACKAGE_DEFAULTS.handler },
+    checkImports: true,
     environment: {},
     role: ROLE,
     dependsOn: [],

@@ -9,12 +9,12 @@ import type { RepositoryId } from '../../src/repo/repository-id.js';
 interface PlanJson {
   repository: string;
   head: string;
-  packages: Array<{ path: string; functionName: string; revision: string | null; description: string | null; handler: string; runtime: string; memory: number; timeout: number; role: string | null; dirty: boolean }>;
+  packages: Array<{ path: string; functionName: string; revision: string | null; description: string | null; handler: string; runtime: string; architecture: string; memory: number; timeout: number; role: string | null; dirty: boolean }>;
 }
 
 function repoWithPackages(): TestRepo {
   const repo = new TestRepo();
-  repo.addPackage('functions/one', { lambdaYml: 'handler: src/app.main\nmemory: 512\ntimeout: 20\nruntime: nodejs22.x\n' });
+  repo.addPackage('functions/one', { lambdaYml: 'handler: src/app.main\nmemory: 512\ntimeout: 20\nruntime: nodejs22.x\narchitecture: arm64\n' });
   repo.addPackage('functions/two', { lambda: { environment: { STAGE: 'prod' } } });
   repo.addPackage('tools/three', { lambda: {} });
   repo.addPackage('not-a-lambda'); // package.json without "lambda": not a package by default
@@ -44,6 +44,7 @@ test('plan --json lists packages with names, full revisions, descriptions and co
     description: `github.com/owner/functions/functions/one@${head}`,
     handler: 'src/app.main',
     runtime: 'nodejs22.x',
+    architecture: 'arm64',
     memory: 512,
     timeout: 20,
     role: null,
@@ -52,6 +53,7 @@ test('plan --json lists packages with names, full revisions, descriptions and co
   });
   assert.equal(two!.handler, 'main.handler');
   assert.equal(two!.runtime, 'nodejs24.x');
+  assert.equal(two!.architecture, 'x86_64', 'the default architecture');
   assert.equal(two!.memory, 256, 'root defaults apply');
   assert.equal(two!.timeout, 9);
 });
@@ -89,8 +91,9 @@ test('plan prints one row per package with a short revision and the dirty flag',
   assert.equal(result.code, 0, result.stderr);
   const lines = result.stdout.trim().split('\n');
   assert.equal(lines.length, 4);
-  assert.match(lines[0]!, /PATH\s+FUNCTION\s+REVISION\s+RUNTIME/);
-  assert.match(lines[2]!, new RegExp(`^functions/two\\s+two-[0-9a-f]{16}\\s+${repo.head().slice(0, 12)}\\s+nodejs24.x\\s+dirty$`));
+  assert.match(lines[0]!, /PATH\s+FUNCTION\s+REVISION\s+RUNTIME\s+ARCH\s+STATE/);
+  assert.match(lines[1]!, /^functions\/one\s+one-[0-9a-f]{16}\s+[0-9a-f]{12}\s+nodejs22\.x\s+arm64$/);
+  assert.match(lines[2]!, new RegExp(`^functions/two\\s+two-[0-9a-f]{16}\\s+${repo.head().slice(0, 12)}\\s+nodejs24.x\\s+x86_64\\s+dirty$`));
   assert.match(result.stderr, /discover packages .*3 found \(\d+ ms\)/);
 });
 
