@@ -50,6 +50,7 @@ test('plan --json lists packages with names, full revisions, descriptions and co
     role: null,
     dirty: false,
     uncommittedFiles: [],
+    unpinned: false,
   });
   assert.equal(two!.handler, 'main.handler');
   assert.equal(two!.runtime, 'nodejs24.x');
