@@ -150,7 +150,7 @@ async function deployOrAnswer(path: string, options: DeployCommandOptions, logge
 }
 
 /** The package whose folder is `root` at the plan's commit; `path` is how the user wrote it. */
-async function packageAt(plan: Plan, root: string, path: string): Promise<Package> {
+export async function packageAt(plan: Plan, root: string, path: string): Promise<Package> {
   const wanted = relative(await realpath(plan.gitRoot), root).split('\\').join('/');
   const pkg = plan.packages.find((p) => p.path === wanted);
   if (pkg) return pkg;

@@ -8,6 +8,7 @@ import { registerDecision } from './decision.js';
 import { registerDeploy } from './deploy.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
+import { registerRollback } from './rollback.js';
 import { registerStatus } from './status.js';
 import { registerSync } from './sync.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(logger: Logger): Command {
   registerDeploy(program, logger);
   registerSync(program, logger);
   registerStatus(program, logger);
+  registerRollback(program, logger);
   registerDecision(program, logger);
   registerInit(program, logger);
   for (const command of program.commands) command.exitOverride();

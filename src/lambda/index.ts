@@ -17,6 +17,7 @@ export { TAG_CODE_SHA256, TAG_PATH, TAG_REPOSITORY, TAG_REVISION, configDrift, d
 export { gitHistory, type RevisionHistory, type RevisionOrder } from './history.js';
 export { lambdaReads, listAllFunctions, readTags, LIST_PAGE_SIZE } from './list.js';
 export { checkValve, removeOrphan, DEFAULT_MAX_DELETES, type Removal, type ValveOptions } from './prune.js';
+export { deployedRevision, rollbackAlias, type AliasRollback, type PublishedVersion } from './rollback.js';
 export { redactSecrets, redactingLogger, registerSecret } from './redact.js';
 export { sessionPolicy, listingPolicy, parseRoleArn, DEPLOY_ACTIONS, LIST_ACTIONS, REMOVE_ACTIONS } from './session-policy.js';
 export type { DeployTarget } from './target.js';
