@@ -61,8 +61,8 @@ async function timedSync(server: LambdaServer, plan: Plan, concurrency: number):
   const access: LambdaAccess = {
     region: server.region,
     source: { kind: 'default-chain' },
-    forFunction: () => ({ client, uploadToS3: undefined, s3Bucket: undefined }),
     forListing: () => client,
+    forFunction: () => ({ client, uploadToS3: undefined, s3Bucket: undefined }),
     close: () => client.destroy(),
   };
   const started = performance.now();

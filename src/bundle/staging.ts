@@ -47,7 +47,7 @@ export async function stagePackage(options: StageOptions): Promise<Staged> {
   await stagePathDependencies(gitRoot, revision, pkg, stageRoot, roots, logger);
 
   const packageDir = join(stageRoot, ...pkg.path.split('/'));
-  const request = { dir: packageDir, pkg, logger };
+  const request = { dir: packageDir, outside: dirname(stageRoot), pkg, logger };
   const installer = dependencyInstaller(request);
   const build = pkg.config.build;
   if (isPythonRuntime(pkg.config.runtime)) {

@@ -45,6 +45,10 @@ export interface SyncRow {
   ms: number;
   /** Why (for a deploy or a skip) or what went wrong (for a failure). */
   detail: string;
+  /** What Lambda runs after this sync (our bundle's, or for a skip the function's); null when it failed. */
+  codeSha256: string | null;
+  /** The package's warnings (bundle, handler check, uncommitted files), as printed. */
+  warnings: string[];
 }
 
 export function parseConcurrency(value: string): number {
@@ -150,7 +154,7 @@ async function pruneOrphans(plan: Plan, access: LambdaAccess, options: SyncComma
   checkValve(status, valveOf(options, plan.rootConfig.pruneMaxDeletes, DEFAULT_MAX_DELETES));
   return mapWithConcurrency(status.orphans, 4, async (orphan): Promise<SyncRow> => {
     const started = performance.now();
-    const row = (action: SyncRow['action'], detail: string): SyncRow => ({ path: orphan.path, functionName: orphan.functionName, action, revision: orphan.deployedRevision, ms: performance.now() - started, detail });
+    const row = (action: SyncRow['action'], detail: string): SyncRow => ({ path: orphan.path, functionName: orphan.functionName, action, revision: orphan.deployedRevision, ms: performance.now() - started, detail, codeSha256: null, warnings: [] });
     try {
       const client = access.forFunction({ functionName: orphan.functionName, executionRoleArn: undefined, purpose: 'remove' }).client;
       const removal = await removeOrphan(client, orphan, plan.repository);
@@ -177,10 +181,10 @@ const WOULD: Record<PackageState, PlannedAction> = {
 
 /** What a sync would do, read from the classification: no bundle, no write. */
 export function dryRunRows(status: Classification, prune: boolean): SyncRow[] {
-  const rows: SyncRow[] = status.packages.map((p) => ({ path: p.path, functionName: p.functionName, action: WOULD[p.state], revision: p.revision, ms: 0, detail: `${p.state}: ${p.detail}` }));
+  const rows: SyncRow[] = status.packages.map((p) => ({ path: p.path, functionName: p.functionName, action: WOULD[p.state], revision: p.revision, ms: 0, detail: `${p.state}: ${p.detail}`, codeSha256: null, warnings: [] }));
   if (prune) {
     for (const o of status.orphans) {
-      rows.push({ path: o.path, functionName: o.functionName, action: 'would-delete', revision: o.deployedRevision, ms: 0, detail: `orphan: ${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}` });
+      rows.push({ path: o.path, functionName: o.functionName, action: 'would-delete', revision: o.deployedRevision, ms: 0, detail: `orphan: ${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}`, codeSha256: null, warnings: [] });
     }
   }
   return rows;
@@ -210,27 +214,43 @@ export async function syncPackages(plan: Plan, access: LambdaAccess, options: Sy
     const row = await syncOne(plan, pkg, access, options);
     done++;
     const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
-    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)})`);
+    const warned = row.warnings.length ? `, ${row.warnings.length} warning${row.warnings.length === 1 ? '' : 's'}` : '';
+    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)}${warned})`);
+    // With --verbose they were printed among the package's steps already.
+    if (!options.verbose) for (const warning of row.warnings) options.logger.warn(warning);
     return row;
   });
 }
 
 async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: SyncOptions): Promise<SyncRow> {
   const started = performance.now();
-  const row = (action: SyncRow['action'], detail: string): SyncRow => ({
-    path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail,
+  const warnings: string[] = [];
+  const row = (action: SyncRow['action'], detail: string, codeSha256: string | null): SyncRow => ({
+    path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail, codeSha256, warnings,
   });
   try {
+    const logger = collectingWarnings(options.verbose ? prefixed(options.logger, pkg.path) : silentLogger, warnings);
     if (pkg.uncommittedFiles.length > 0) {
       if (!options.allowDirty) throw new UsageError(`${pkg.path} has uncommitted changes`, 'commit them, or pass --allow-dirty');
-      options.logger.warn(leftOut(pkg, pkg.revision));
+      logger.warn(leftOut(pkg, pkg.revision));
     }
-    const logger = options.verbose ? prefixed(options.logger, pkg.path) : silentLogger;
     const result = await deployPackage(plan, pkg, access, { force: options.force, history: options.history, logger, ...(options.wait ? { wait: options.wait } : {}) });
-    return row(result.action, result.detail);
+    return row(result.action, result.detail, result.codeSha256);
   } catch (error) {
-    return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)));
+    return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)), null);
   }
+}
+
+/** Passes everything on to `inner`, keeping the warnings for the package's row. */
+function collectingWarnings(inner: Logger, warnings: string[]): Logger {
+  return {
+    info: (message) => inner.info(message),
+    warn: (message) => {
+      warnings.push(redactSecrets(message));
+      inner.warn(message);
+    },
+    step: (label, work, describe) => inner.step(label, work, describe),
+  };
 }
 
 function prefixed(logger: Logger, path: string): Logger {
@@ -244,12 +264,13 @@ const ORDER: SyncRow['action'][] = [
 
 export function summarize(rows: SyncRow[]): string {
   const counts = ORDER.map((action) => [action, rows.filter((r) => r.action === action).length] as const).filter(([, n]) => n > 0);
-  return `${rows.length} package${rows.length === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}`;
+  const warnings = rows.reduce((sum, r) => sum + r.warnings.length, 0);
+  return `${rows.length} package${rows.length === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}${warnings ? `; ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
 }
 
 export function syncTable(rows: SyncRow[]): string {
   return formatTable(
-    ['PACKAGE', 'ACTION', 'TIME', 'DETAIL'],
-    rows.map((r) => [r.path, r.action, formatDuration(r.ms), r.detail.split('\n')[0]!]),
+    ['PACKAGE', 'ACTION', 'TIME', 'WARNINGS', 'DETAIL'],
+    rows.map((r) => [r.path, r.action, formatDuration(r.ms), String(r.warnings.length), r.detail.split('\n')[0]!]),
   );
 }

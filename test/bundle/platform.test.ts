@@ -58,7 +58,7 @@ function nativeFiles(zip: string): string[] {
   return names(zip).filter((n) => n.endsWith('.node') || n.includes('.so'));
 }
 
-describe('sharp 0.33: the variant of the function\'s architecture, and only it, from this x64 machine', () => {
+describe('sharp 0.33: the variant of the function\'s architecture, and only it, from this x64 machine', { concurrency: true }, () => {
   for (const [architecture, variant] of [['x86_64', 'linux-x64'], ['arm64', 'linux-arm64']] as const) {
     for (const lockfile of [true, false]) {
       test(`${architecture}, ${lockfile ? 'npm ci' : 'no lockfile'}`, async () => {
@@ -90,7 +90,7 @@ describe('sharp 0.33: the variant of the function\'s architecture, and only it, 
   });
 });
 
-describe('dependencies\' install scripts', () => {
+describe('dependencies\' install scripts', { concurrency: true }, () => {
   test('do not run by default; the bundle says which were skipped and how to allow them', async () => {
     const repo = await fnRepo({ dependencies: { 'native-build': '2.1.0' } });
     try {
@@ -173,7 +173,7 @@ const cases: NativeCase[] = [
   },
 ];
 
-describe('native code the function cannot load: exit 2, the file, what it is built for, the architecture; no zip', () => {
+describe('native code the function cannot load: exit 2, the file, what it is built for, the architecture; no zip', { concurrency: true }, () => {
   for (const c of cases) {
     test(c.name, async () => {
       const repo = await fnRepo(c.options);

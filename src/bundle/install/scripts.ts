@@ -2,14 +2,20 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
 import type { Package } from '../../packages/package.js';
-import { configField } from '../config-field.js';
+import { configField } from '../../config/field.js';
 import { readJsonFile } from '../json-file.js';
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
-interface InstalledPackage {
+export interface InstalledPackage {
   name: string;
+  /** Its folder. */
+  dir: string;
   hasInstallScript: boolean;
+  /** package.json's platform fields, as npm reads them. */
+  os: unknown;
+  cpu: unknown;
+  libc: unknown;
 }
 
 /** Whether npm would run an install script for this package.json (node-gyp's default counts: binding.gyp without install/preinstall). */
@@ -42,13 +48,15 @@ export function installedPackages(dir: string): InstalledPackage[] {
   const add = (packageDir: string): void => {
     const file = join(packageDir, 'package.json');
     if (!existsSync(file)) return;
-    let manifest: { name?: unknown; scripts?: Record<string, unknown> };
+    let manifest: { name?: unknown; scripts?: Record<string, unknown>; os?: unknown; cpu?: unknown; libc?: unknown };
     try {
       manifest = readJsonFile(file, file);
     } catch {
       return;
     }
-    if (typeof manifest.name === 'string') found.push({ name: manifest.name, hasInstallScript: hasInstallScript(packageDir, manifest) });
+    if (typeof manifest.name === 'string') {
+      found.push({ name: manifest.name, dir: packageDir, hasInstallScript: hasInstallScript(packageDir, manifest), os: manifest.os, cpu: manifest.cpu, libc: manifest.libc });
+    }
     visit(join(packageDir, 'node_modules'));
   };
   visit(join(dir, 'node_modules'));
