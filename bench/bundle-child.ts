@@ -9,7 +9,7 @@ import type { FileFilter } from '../src/bundle/filters.js';
 import { compareNames, writeZip, type ZipInput } from '../src/bundle/zip/writer.js';
 import { silentLogger } from '../src/log.js';
 
-const everything: FileFilter = { ships: () => true, excludes: () => false };
+const everything: FileFilter = { ships: () => true, excludes: () => false, droppedBy: () => undefined };
 
 async function ours(folder: string, out: string): Promise<{ size: number; sha256: string }> {
   return writeZip(out, collectFiles(folder, 'bench', everything, silentLogger));

@@ -61,6 +61,7 @@ async function timedSync(server: LambdaServer, plan: Plan, concurrency: number):
   const access: LambdaAccess = {
     region: server.region,
     source: { kind: 'default-chain' },
+    forListing: () => client,
     forFunction: () => ({ client, uploadToS3: undefined, s3Bucket: undefined }),
     close: () => client.destroy(),
   };

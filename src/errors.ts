@@ -1,10 +1,11 @@
 /**
  * Errors that reach the user. Each kind carries its exit code so that every
  * command maps failures the same way: 2 for bad usage or configuration,
- * 1 for a failed operation (deploy, bundle, submission).
+ * 1 for a failed operation (deploy, bundle, submission), 3 for "not in sync"
+ * (`status --exit-code`: the command worked, and found differences).
  */
 export abstract class LambdaSyncError extends Error {
-  abstract readonly exitCode: 1 | 2;
+  abstract readonly exitCode: 1 | 2 | 3;
   /** What the user can do about it, printed after the message. */
   readonly hint: string | undefined;
 
@@ -44,4 +45,9 @@ export class ConfigErrors extends LambdaSyncError {
 /** An operation failed (git, npm, Lambda, the queue). */
 export class OperationError extends LambdaSyncError {
   readonly exitCode = 1;
+}
+
+/** `status --exit-code` found something that is not in sync (exit 3, for cron jobs; 1 and 2 keep their meanings). */
+export class NotInSyncError extends LambdaSyncError {
+  readonly exitCode = 3;
 }

@@ -11,4 +11,6 @@ export interface Bundle {
   codeSha256: string;
   /** The full commit sha the bundle was made from. */
   revision: string;
+  /** What the zip holds, in the zip's order: path in the zip, bytes, 0o644 or 0o755. */
+  files: ReadonlyArray<{ name: string; size: number; mode: number }>;
 }

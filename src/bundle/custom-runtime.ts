@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { Package } from '../packages/package.js';
-import { configField } from './config-field.js';
+import { configField } from '../config/field.js';
 import type { ZipInput } from './zip/writer.js';
 
 /** OS-only runtimes (provided.al2023, provided.al2): Lambda starts the function by running /var/task/bootstrap. */

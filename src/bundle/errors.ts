@@ -1,7 +1,7 @@
 import { ConfigError, OperationError } from '../errors.js';
 import type { Package } from '../packages/package.js';
 import type { ForeignBinary } from './binary-check.js';
-import { configField } from './config-field.js';
+import { configField } from '../config/field.js';
 import { describeBinaryKind, LAMBDA_MACHINES } from './elf.js';
 import { formatBytes } from './limits.js';
 import type { Bundle } from './bundle.js';

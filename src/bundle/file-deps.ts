@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Package } from '../packages/package.js';
-import { configField } from './config-field.js';
+import { configField } from '../config/field.js';
 import { readJsonFile } from './json-file.js';
 import type { Manifest } from './install/npm.js';
 

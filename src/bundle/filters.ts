@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import { ConfigError } from '../errors.js';
 import type { Package } from '../packages/package.js';
-import { configField } from './config-field.js';
+import { configField } from '../config/field.js';
 
 /**
  * Never shipped, whatever the package's globs say: secrets (`.env*` files,
@@ -15,6 +15,8 @@ export interface FileFilter {
   ships(path: string): boolean;
   /** True when nothing under the folder at `path` can ship. */
   excludes(path: string): boolean;
+  /** For a file that does not ship, the config field that keeps it out (`exclude in fn/lambda.yml`); undefined when it ships. */
+  droppedBy(path: string): string | undefined;
 }
 
 function ancestorsAndSelf(path: string): string[] {
@@ -43,10 +45,17 @@ export function createFilter(pkg: Package): FileFilter {
   const excludeGlobs = [...DEFAULT_EXCLUDES, ...checkGlobs(pkg.config.exclude, pkg, 'exclude')];
   const includeGlobs = pkg.config.include ? checkGlobs(pkg.config.include, pkg, 'include') : undefined;
   const excluded = picomatch(excludeGlobs, { dot: true });
+  const builtin = picomatch([...DEFAULT_EXCLUDES], { dot: true });
   const included = includeGlobs ? picomatch(includeGlobs, { dot: true }) : undefined;
   const excludes = (path: string): boolean => ancestorsAndSelf(path).some((p) => excluded(p));
+  const ships = (path: string): boolean => !excludes(path) && (!included || ancestorsAndSelf(path).some((p) => included(p)));
   return {
     excludes,
-    ships: (path) => !excludes(path) && (!included || ancestorsAndSelf(path).some((p) => included(p))),
+    ships,
+    droppedBy: (path) => {
+      if (ships(path)) return undefined;
+      if (ancestorsAndSelf(path).some((p) => builtin(p))) return `the built-in excludes (${DEFAULT_EXCLUDES.join(', ')})`;
+      return excludes(path) ? `${configField(pkg, 'exclude')} in ${pkg.configFile}` : `${configField(pkg, 'include')} in ${pkg.configFile} (it matches no include glob)`;
+    },
   };
 }

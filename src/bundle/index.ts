@@ -32,6 +32,9 @@
 // - Native code: every file that ships is read for an ELF header (or a
 //   Mach-O one); one built for another machine than the function's
 //   architecture fails the bundle (binary-check.ts), whatever the runtime.
+// - Will it run (handler-check.ts): before the zip is written, the handler's
+//   file is looked for in what ships, and on Node its imports are followed
+//   through the bundle; either failing is an exit-2 error and no zip.
 // - Python runtimes: pip installs requirements.txt (else pyproject.toml's
 //   [project].dependencies) at the package root, wheels for Lambda's
 //   manylinux platform, the function's architecture and the runtime's
@@ -54,12 +57,13 @@ import { collectFiles } from './collect.js';
 import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
+import { ShippedFiles, StagedFiles } from './handler/files.js';
 import { checkBinaries } from './binary-check.js';
 import { checkBootstrap } from './custom-runtime.js';
 import { checkPythonHandler } from './python/handler.js';
 import { isPythonRuntime } from './python/platform.js';
-import { configField } from './config-field.js';
-import { writeZip, type ZipOptions } from './zip/writer.js';
+import { configField } from '../config/field.js';
+import { compareNames, writeZip, type ZipOptions } from './zip/writer.js';
 
 export type { Bundle } from './bundle.js';
 export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError, WrongArchitectureError } from './errors.js';
@@ -82,6 +86,8 @@ export interface BundleOptions {
 }
 
 const TEMP_PREFIX = 'lambda-sync-bundle-';
+/** How many not-checked imports the log line names (the count is always given). */
+const NOT_CHECKED_SHOWN = 5;
 
 /**
  * Builds the zip of `pkg` at `revision`: the package's files as git has them
@@ -125,17 +131,37 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
       logger.warn(`${pkg.path}: include leaves out node_modules, so the installed dependencies do not ship; add "node_modules" to include if the function needs them`);
     }
     const unzippedSize = checkUnzippedSize(pkg.path, files, limits.maxUnzippedBytes);
-    checkHandler(pkg, files, logger);
+    const check = await logger.step(
+      `check the handler ${pkg.config.handler} of ${pkg.path}`,
+      () => checkHandler({
+        packagePath: pkg.path,
+        configFile: pkg.configFile,
+        runtime: pkg.config.runtime,
+        handler: pkg.config.handler,
+        handlerSource: pkg.config.handlerSource,
+        checkImports: pkg.config.checkImports,
+        shipped: new ShippedFiles(files),
+        staged: new StagedFiles(staged.packageDir),
+        droppedBy: (path) => filter.droppedBy(path),
+        pkg,
+        files,
+        logger,
+      }),
+      (report) => report.summary,
+    );
+    if (check.notChecked.length > 0) {
+      const shown = check.notChecked.slice(0, NOT_CHECKED_SHOWN);
+      logger.info(`${pkg.path}: ${check.notChecked.length} import(s) not checked: ${shown.join('; ')}${check.notChecked.length > shown.length ? `; and ${check.notChecked.length - shown.length} more` : ''}`);
+    }
+    for (const warning of check.warnings) logger.warn(`${pkg.path}: ${warning}`);
     checkBinaries(pkg, files, logger);
-    checkBootstrap(pkg, files);
-    if (isPythonRuntime(pkg.config.runtime)) await checkPythonHandler(pkg, files, logger);
     const written = await logger.step(
       `zip ${files.length} files (${formatBytes(unzippedSize)}) to ${file}`,
       () => writeZip(partial, files, options.zip),
       (w) => `${formatBytes(w.size)}`,
     );
     await rename(partial, file);
-    bundle = { file, size: written.size, unzippedSize, fileCount: files.length, codeSha256: written.sha256, revision: staged.revision };
+    bundle = { file, size: written.size, unzippedSize, fileCount: files.length, codeSha256: written.sha256, revision: staged.revision, files: files.map(({ name, size, mode }) => ({ name, size, mode })).sort((a, b) => compareNames(a.name, b.name)) };
   } catch (error) {
     await rm(partial, { force: true });
     if (outDir) await rm(outDir, { recursive: true, force: true });

@@ -1,12 +1,15 @@
 import { realpath, rm } from 'node:fs/promises';
-import { basename, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { buildBundle, DirectUploadTooLargeError, formatBytes, MAX_DIRECT_UPLOAD_BYTES, type Bundle } from '../bundle/index.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { enclosingPackage } from '../packages/discover.js';
 import { leftOut } from '../packages/dirty.js';
 import { planPackages } from '../packages/plan.js';
+import type { RootConfig } from '../config/types.js';
 import { resolveRevision } from '../repo/git.js';
+import { workingTree } from '../repo/tree.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 
 interface BundleCommandOptions extends RepositoryOptions {
@@ -21,7 +24,7 @@ export function registerBundle(program: Command, logger: Logger): void {
       .command('bundle')
       .description('build the zip of one package at a revision, as deploy would upload it (production dependencies, build step, reproducible bytes)')
       .argument('<package>', 'the package folder (relative to --root)')
-      .option('-o, --output <file>', 'where to write the zip (default: <folder name>-<revision>.zip in the current folder)')
+      .option('-o, --output <file>', 'where to write the zip (default: <folder name>-<revision>.zip in the current folder, or beside the package when the current folder is inside one)')
       .option('--revision <sha>', 'the commit to bundle (default: the package\'s revision, its last commit that changed it)')
       .option('--json', 'print the result as one JSON object on stdout'),
   ).action(async (packageArg: string, options: BundleCommandOptions) => {
@@ -47,7 +50,9 @@ export function registerBundle(program: Command, logger: Logger): void {
     if (wanted === undefined) throw new UsageError(`package ${pkg.path} has never been committed; a bundle is made from a commit`, 'commit it, or pass --revision <sha>');
     if (options.revision === undefined && pkg.uncommittedFiles.length > 0) logger.warn(leftOut(pkg, wanted));
     const revision = await resolveRevision(plan.gitRoot, wanted);
-    const outFile = resolve(options.output ?? `${basename(pkg.path)}-${revision.slice(0, 12)}.zip`);
+    const outFile = options.output === undefined
+      ? join(await defaultOutputDir(plan.gitRoot, plan.rootConfig, logger), `${basename(pkg.path)}-${revision.slice(0, 12)}.zip`)
+      : resolve(options.output);
     const bucket = plan.rootConfig.aws?.s3Bucket;
 
     let bundle: Bundle;
@@ -62,8 +67,21 @@ export function registerBundle(program: Command, logger: Logger): void {
     printBundle(pkg.path, bundle, options.json === true);
   });
 }
-
-
+/**
+ * The current folder, unless it is inside a package: a zip there would make
+ * the package dirty, and would ship in its next bundle once committed. Then
+ * the folder that holds the outermost such package.
+ */
+async function defaultOutputDir(root: string, config: RootConfig, logger: Logger): Promise<string> {
+  const [cwd, gitRoot] = await Promise.all([realpath(process.cwd()), realpath(root)]);
+  const relCwd = relative(gitRoot, cwd);
+  if (relCwd.startsWith('..') || isAbsolute(relCwd)) return cwd;
+  const inside = await enclosingPackage(await workingTree(gitRoot), relCwd.split(sep).join('/'), config);
+  if (inside === undefined) return cwd;
+  const dir = join(gitRoot, dirname(inside));
+  logger.info(`the current folder is inside the package ${inside}; writing the zip to ${dir} instead (-o to choose)`);
+  return dir;
+}
 
 function printBundle(path: string, bundle: Bundle, json: boolean): void {
   if (json) {

@@ -7,10 +7,13 @@ import { parseRetriggerRequest } from '../taskcluster/retrigger-request.js';
 import { defaultImage, MODES, type Mode } from '../taskcluster/settings.js';
 import { DEFAULT_CONCURRENCY } from '../taskcluster/submit.js';
 import { addRepositoryOptions, type RepositoryOptions } from './common.js';
+import { readLambdaView } from './decision-lambda.js';
 
 interface DecisionCommandOptions extends RepositoryOptions {
   revision?: string;
   mode: Mode;
+  base?: string;
+  all?: boolean;
   dryRun?: boolean;
   artifacts?: string;
   owner?: string;
@@ -20,8 +23,13 @@ interface DecisionCommandOptions extends RepositoryOptions {
 }
 
 const HELP = `
-Builds one check-and-deploy task per package and submits them to the
-Taskcluster queue, as the decision task of a push (or pull request).
+Builds one check-and-deploy task per package that has work and submits
+them to the Taskcluster queue, as the decision task of a push (or pull
+request). With --base (pull requests), only the packages the pull request
+changes get a check task. Every package is listed, with what the decision
+decided and why, in the log, plan.json, summary.txt and
+github/customCheckRunText.md; runnable-jobs.json and the add-new-jobs action
+bring any package's task back on demand.
 
 Each task runs the image's entrypoint with
   deploy <path> --repo-url <url> --revision <head sha>   (--check in check mode)
@@ -48,8 +56,10 @@ export function registerDecision(program: Command, logger: Logger): void {
       .description('build the task graph (one check-and-deploy task per package) and submit it to the Taskcluster queue')
       .addOption(new Option('--revision <sha>', 'clone --repo-url at this full commit sha first (as the decision task does) instead of reading the current checkout; --root is then relative to the repository root'))
       .addOption(new Option('--mode <mode>', 'deploy: tasks that deploy (pushes); check: tasks that only bundle and print what a deploy would set (pull requests)').choices(MODES).default('deploy'))
+      .option('--base <sha>', 'check mode: the pull request\'s base commit; only packages whose files differ between the merge base of it and the head get a check task')
+      .option('--all', 'create every package\'s task, whatever the decision knows (also taskcluster.allTasks in lambda-sync.yml)')
       .option('--dry-run', 'submit nothing: print only the task graph JSON (taskId -> definition) on stdout')
-      .option('--artifacts <dir>', 'write task-graph.json, plan.json, actions.json and summary.txt into this folder (the decision task publishes it)')
+      .option('--artifacts <dir>', 'write task-graph.json, plan.json, actions.json, runnable-jobs.json, summary.txt and github/customCheckRunText.md into this folder (the decision task publishes it)')
       .option('--owner <email>', 'metadata.owner of the tasks (the pusher); default the head commit\'s author email')
       .option('--task-group-id <taskId>', 'task group to create the tasks in; default TASK_GROUP_ID, else TASK_ID (used by the retrigger actions)')
       .option('--retrigger <json>', 'create new copies of only these tasks: {"requests": [{"tasks": ["deploy <path>"], "times": 1}], "force": false} (what the retrigger actions run)')
@@ -63,6 +73,8 @@ export function registerDecision(program: Command, logger: Logger): void {
       repoUrl: options.repoUrl,
       revision: options.revision,
       mode: options.mode,
+      base: options.base,
+      all: options.all,
       dryRun: options.dryRun,
       artifacts: options.artifacts,
       owner: options.owner,
@@ -70,6 +82,7 @@ export function registerDecision(program: Command, logger: Logger): void {
       retrigger: options.retrigger === undefined ? undefined : parseRetriggerRequest(options.retrigger),
       concurrency,
       logger,
+      readLambda: (plan, checkout) => readLambdaView(plan, checkout, { logger }),
     });
     if (!report) {
       process.stdout.write(`${JSON.stringify(taskGraphJson(graph), null, 2)}\n`);

@@ -13,6 +13,9 @@ import { planPackages, type Plan } from '../packages/plan.js';
 import { cloneAtRevision, type Checkout } from '../repo/clone.js';
 import { git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
+import { rootConfigFromJson } from '../config/load.js';
+import { ROOT_CONFIG_FILE } from '../config/types.js';
+import { DeployReport } from './deploy-report.js';
 
 // The AWS SDK, taskcluster-client and the bundler are loaded when a deploy
 // runs, not when the CLI starts: every other command starts faster.
@@ -22,6 +25,10 @@ const bundler = () => import('../bundle/index.js');
 interface DeployCommandOptions {
   repoUrl?: string;
   revision?: string;
+  packageRevision?: string;
+  functionName?: string;
+  rootConfig?: string;
+  artifacts?: string;
   force?: boolean;
   check?: boolean;
   allowDirty?: boolean;
@@ -47,6 +54,10 @@ export function registerDeploy(program: Command, logger: Logger): void {
     .argument('<path>', 'the package folder: from the current folder in a checkout, from the repository root with --revision')
     .addOption(new Option('--repo-url <url>', 'the repository\'s URL: the source of the repository id, and what --revision clones; credentials in it are never printed'))
     .addOption(new Option('--revision <sha>', 'clone --repo-url at this commit (the push\'s head) into a temporary folder and deploy from there, as a task does'))
+    .addOption(new Option('--package-revision <sha>', 'the package\'s own revision, as the decision found it: with --function-name, one GetFunction first, and when the function already runs it the task ends there, without cloning'))
+    .addOption(new Option('--function-name <name>', 'the package\'s function (with --package-revision)'))
+    .addOption(new Option('--root-config <json>', 'lambda-sync.yml\'s region and aws sections as JSON (what the decision read), for the GetFunction before any clone'))
+    .option('--artifacts <dir>', 'write result.json (what the task did, revisions, CodeSha256, API calls, durations) and, when it bundled, bundle-files.txt (path, size, mode of each file) into this folder')
     .option('--force', 'deploy even when Lambda runs this revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
     .option('--check', 'only bundle, and print the Description and CodeSha256 a deploy would set; no AWS access at all')
     .option('--allow-dirty', 'deploy a package with uncommitted changes: they are left out (and listed), the committed code and config deploy')
@@ -75,31 +86,59 @@ export async function redactingErrors<T>(work: () => Promise<T>): Promise<T> {
 export const forcedByEnvironment = (env: NodeJS.ProcessEnv = process.env): boolean => ['1', 'true'].includes((env.LAMBDA_SYNC_FORCE ?? '').toLowerCase());
 
 async function deployCommand(path: string, options: DeployCommandOptions, logger: Logger): Promise<DeployJson> {
+  const report = new DeployReport(path, options.revision);
+  try {
+    const out = await deployOrAnswer(path, options, logger, report);
+    report.succeeded(out);
+    return out;
+  } catch (error) {
+    report.failed(error);
+    throw error;
+  } finally {
+    if (options.artifacts) await report.write(options.artifacts);
+  }
+}
+
+async function deployOrAnswer(path: string, options: DeployCommandOptions, logger: Logger, report: DeployReport): Promise<DeployJson> {
   if (options.revision !== undefined && options.repoUrl === undefined) {
     throw new UsageError('--revision needs --repo-url: the repository to clone at that revision');
+  }
+  if ((options.packageRevision === undefined) !== (options.functionName === undefined)) {
+    throw new UsageError('--package-revision and --function-name go together: the function to ask and the revision it should run');
+  }
+  const force = options.force === true || forcedByEnvironment();
+  if (options.packageRevision !== undefined && !options.check && !force) {
+    const answer = await answerFromLambda(path, { ...options, packageRevision: options.packageRevision, functionName: options.functionName! }, logger, report);
+    if (answer) return answer;
   }
   let checkout: Checkout | undefined;
   try {
     if (options.revision !== undefined) {
-      checkout = await logger.step(`clone ${redactUrlsIn(options.repoUrl!)} at ${options.revision}`, () => cloneAtRevision(options.repoUrl!, options.revision!));
+      // Only this package's files and lambda-sync.yml are checked out; planning reads the commit's trees.
+      checkout = await report.timed('clone', () =>
+        logger.step(`clone ${redactUrlsIn(options.repoUrl!)} at ${options.revision} (only ${path})`, () => cloneAtRevision(options.repoUrl!, options.revision!, { sparse: [ROOT_CONFIG_FILE, path] })),
+      );
+      report.cloned = true;
     }
     const root = checkout ? resolve(checkout.dir, path) : resolve(path);
     if (!existsSync(root)) throw new UsageError(`${path} does not exist${checkout ? ` at ${options.revision}` : ''}`);
     const plan = await planPackages({ root, repoUrl: options.repoUrl, logger, ...(checkout ? { deepen: checkout.deepen } : {}) });
     const pkg = await packageAt(plan, await realpath(root), path);
     revisionOf(pkg);
+    // What the bundle stages besides the package: fetched in one batch, not blob by blob.
+    if (checkout) await checkout.widen(pkg.config.dependsOn);
     if (pkg.uncommittedFiles.length > 0) {
       const what = leftOut(pkg, pkg.revision);
       if (!options.check && !options.allowDirty) throw new UsageError(what, 'commit the changes first, or pass --allow-dirty to deploy the committed revision anyway');
       logger.warn(what);
     }
-    if (options.check) return await checkPackage(plan, pkg, logger);
+    if (options.check) return await checkPackage(plan, pkg, logger, report);
 
     const history = await historyFor(plan, checkout, logger);
-    const access = await openAccess(plan, { logger, printCalls: !options.quiet });
+    const access = await openAccess(plan, { logger, printCalls: !options.quiet, onCall: report.call });
     try {
       const started = performance.now();
-      const result = await deployPackage(plan, pkg, access, { force: options.force === true || forcedByEnvironment(), history, logger });
+      const result = await deployPackage(plan, pkg, access, { force, history, logger, report });
       logger.info(`${result.action} ${result.functionName} (${pkg.path}@${result.revision.slice(0, 12)}): ${result.detail} (${formatDuration(performance.now() - started)})`);
       return { action: result.action, functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version };
     } finally {
@@ -111,7 +150,7 @@ async function deployCommand(path: string, options: DeployCommandOptions, logger
 }
 
 /** The package whose folder is `root` at the plan's commit; `path` is how the user wrote it. */
-async function packageAt(plan: Plan, root: string, path: string): Promise<Package> {
+export async function packageAt(plan: Plan, root: string, path: string): Promise<Package> {
   const wanted = relative(await realpath(plan.gitRoot), root).split('\\').join('/');
   const pkg = plan.packages.find((p) => p.path === wanted);
   if (pkg) return pkg;
@@ -134,12 +173,47 @@ export function targetOf(plan: Plan, pkg: Package): DeployTarget {
   return { repository: plan.repository, path: pkg.path, functionName: pkg.functionName, revision: revisionOf(pkg), config: pkg.config, configFile: pkg.configFile };
 }
 
+/**
+ * A task given its package's revision asks Lambda first: when the function
+ * already runs it (a retrigger, a race with a newer push), that one
+ * GetFunction is the whole task, with no clone. Otherwise the task goes on
+ * as usual, and the full check (newer deploys included) runs on the clone.
+ */
+async function answerFromLambda(
+  path: string,
+  options: DeployCommandOptions & { packageRevision: string; functionName: string },
+  logger: Logger,
+  report: DeployReport,
+): Promise<DeployJson | undefined> {
+  const rootConfig = options.rootConfig === undefined ? {} : rootConfigFromJson(options.rootConfig, '--root-config');
+  const access = await openAccess({ rootConfig }, { logger, printCalls: !options.quiet, onCall: report.call });
+  try {
+    const { readDeployed, runsRevision } = await lambda();
+    const fn = access.forFunction({ functionName: options.functionName, executionRoleArn: undefined });
+    const deployed = await readDeployed(fn.client, options.functionName);
+    const revision = options.packageRevision;
+    if (!runsRevision(deployed, revision)) {
+      logger.info(`${options.functionName} does not run ${path}@${revision.slice(0, 12)}: cloning to check and deploy`);
+      return undefined;
+    }
+    logger.info(`skipped ${options.functionName} (${path}@${revision.slice(0, 12)}): its Description holds this revision (one GetFunction, no git)`);
+    const codeSha256 = deployed.kind === 'present' ? (deployed.configuration.CodeSha256 ?? null) : null;
+    return { action: 'skipped', functionName: options.functionName, revision, codeSha256, version: null };
+  } finally {
+    access.close();
+  }
+}
+
 /** --check: what a deploy would set, without any AWS access. */
-async function checkPackage(plan: Plan, pkg: Package, logger: Logger): Promise<DeployJson> {
+async function checkPackage(plan: Plan, pkg: Package, logger: Logger, report?: DeployReport): Promise<DeployJson> {
   const target = targetOf(plan, pkg);
   const { buildBundle, disposeBundle } = await bundler();
-  const bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger, limits: { maxZipBytes: Infinity } });
+  const bundle = await (report ? report.timed('bundle', build) : build());
+  report?.bundled(bundle);
   await disposeBundle(bundle);
+  function build() {
+    return buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger, limits: { maxZipBytes: Infinity } });
+  }
   const description = (await lambda()).descriptionFor(target);
   logger.info(`checked ${pkg.path}: ${bundle.fileCount} files, ${bundle.size} bytes zipped`);
   return { action: 'checked', functionName: target.functionName, revision: target.revision, codeSha256: bundle.codeSha256, version: null, description };
@@ -169,7 +243,7 @@ export interface OpenAccessOptions {
   endpoints?: { lambda?: string; sts?: string; s3?: string };
 }
 
-export async function openAccess(plan: Plan, options: OpenAccessOptions): Promise<LambdaAccess> {
+export async function openAccess(plan: Pick<Plan, 'rootConfig'>, options: OpenAccessOptions): Promise<LambdaAccess> {
   const env = options.env ?? process.env;
   const proxy = env.TASKCLUSTER_PROXY_URL;
   const { openLambdaAccess, formatCall } = await lambda();
@@ -191,6 +265,8 @@ export interface DeployPackageOptions {
   history: RevisionHistory;
   logger: Logger;
   wait?: WaitOptions;
+  /** Times the bundle and keeps its file list (a task's result.json, bundle-files.txt). */
+  report?: Pick<DeployReport, 'timed' | 'bundled'>;
 }
 
 /** Check-and-deploy one planned package: the bundle is built only when Lambda needs it, and removed after. */
@@ -211,7 +287,9 @@ export async function deployPackage(plan: Plan, pkg: Package, access: LambdaAcce
       bundle: async () => {
         try {
           // With a bucket, any size can go through S3; without one, the bundler refuses what Lambda would.
-          bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger: options.logger, ...(fn.s3Bucket ? { limits: { maxZipBytes: Infinity } } : {}) });
+          const build = () => buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger: options.logger, ...(fn.s3Bucket ? { limits: { maxZipBytes: Infinity } } : {}) });
+          bundle = await (options.report ? options.report.timed('bundle', build) : build());
+          options.report?.bundled(bundle);
         } catch (error) {
           if (error instanceof DirectUploadTooLargeError) await disposeBundle(error.bundle);
           throw error;

@@ -8,6 +8,8 @@ import { registerDecision } from './decision.js';
 import { registerDeploy } from './deploy.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
+import { registerRollback } from './rollback.js';
+import { registerStatus } from './status.js';
 import { registerSync } from './sync.js';
 
 export interface RunIo {
@@ -26,13 +28,15 @@ export function buildProgram(logger: Logger): Command {
   registerBundle(program, logger);
   registerDeploy(program, logger);
   registerSync(program, logger);
+  registerStatus(program, logger);
+  registerRollback(program, logger);
   registerDecision(program, logger);
   registerInit(program, logger);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
 
-/** Runs the CLI and returns its exit code: 0 success, 1 failed operation, 2 bad usage or configuration. */
+/** Runs the CLI and returns its exit code: 0 success, 1 failed operation, 2 bad usage or configuration, 3 not in sync (status --exit-code). */
 export async function run(argv: string[], io: RunIo = {}): Promise<number> {
   const writeError = io.writeError ?? ((line: string) => process.stderr.write(`${line}\n`));
   const logger = io.logger ?? createLogger();

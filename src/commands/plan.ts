@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { isUnpinned } from '../bundle/install/lockfile.js';
 import { functionDescription } from '../packages/description.js';
 import type { Logger } from '../log.js';
+import { missingRoleHint } from '../config/role.js';
+import type { Package } from '../packages/package.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 
 interface PlanCommandOptions extends RepositoryOptions {
@@ -19,6 +21,7 @@ export function registerPlan(program: Command, logger: Logger): void {
   ).action(async (options: PlanCommandOptions) => {
     // A preview of what is on disk: uncommitted packages and edits show, marked dirty.
     const plan = await planPackages({ root: options.root, repoUrl: options.repoUrl, logger, from: 'working-tree' });
+    warnMissingRoles(plan.packages, logger);
     if (options.json) {
       const out = {
         repository: plan.repository,
@@ -30,8 +33,10 @@ export function registerPlan(program: Command, logger: Logger): void {
           description: p.revision ? functionDescription(plan.repository, p.path, p.revision) : null,
           handler: p.config.handler,
           runtime: p.config.runtime,
+          architecture: p.config.architecture,
           memory: p.config.memory,
           timeout: p.config.timeout,
+          role: p.config.role ?? null,
           dirty: p.uncommittedFiles.length > 0,
           uncommittedFiles: p.uncommittedFiles,
           // dependencies installed without a lockfile: versions may change between bundles
@@ -43,7 +48,19 @@ export function registerPlan(program: Command, logger: Logger): void {
     }
     logger.info(`repository ${plan.repository} at ${plan.head.slice(0, 12)}: ${plan.packages.length} package(s)`);
     if (plan.packages.length === 0) return;
-    const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, [p.uncommittedFiles.length > 0 ? 'dirty' : '', isUnpinned(join(plan.gitRoot, p.path), p.path) ? 'unpinned' : ''].filter(Boolean).join(', ')]);
-    process.stdout.write(`${formatTable(['PATH', 'FUNCTION', 'REVISION', 'RUNTIME', 'STATE'], rows)}\n`);
+    const rows = plan.packages.map((p) => [p.path, p.functionName, p.revision ? p.revision.slice(0, 12) : '(uncommitted)', p.config.runtime, p.config.architecture, [p.uncommittedFiles.length > 0 ? 'dirty' : '', isUnpinned(join(plan.gitRoot, p.path), p.path) ? 'unpinned' : ''].filter(Boolean).join(', ')]);
+    process.stdout.write(`${formatTable(['PATH', 'FUNCTION', 'REVISION', 'RUNTIME', 'ARCH', 'STATE'], rows)}\n`);
   });
+}
+
+/**
+ * A warning, not an error: Lambda needs the role only to create a function
+ * (deploy fails then, exit 2), and updates an existing one without it; plan
+ * is offline and cannot know which functions exist yet.
+ */
+function warnMissingRoles(packages: readonly Package[], logger: Logger): void {
+  for (const p of packages) {
+    if (p.config.role !== undefined) continue;
+    logger.warn(`${p.path}: no execution role; creating its function ${p.functionName} will fail (updating an existing one works): ${missingRoleHint(p.configFile)}`);
+  }
 }

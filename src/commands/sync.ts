@@ -3,6 +3,7 @@ import { OperationError, UsageError } from '../errors.js';
 import { createLogger, formatDuration, silentLogger, type Logger } from '../log.js';
 import type { LambdaAccess } from '../lambda/access.js';
 import type { CallRecord } from '../lambda/call-log.js';
+import type { Classification, PackageState } from '../lambda/classify.js';
 import type { DeployAction } from '../lambda/deploy.js';
 import type { RevisionHistory } from '../lambda/history.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
@@ -13,6 +14,9 @@ import { planPackages, type Plan } from '../packages/plan.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 import { deployPackage, forcedByEnvironment, historyFor, openAccess, redactingErrors } from './deploy.js';
+import { readStatus } from './status.js';
+
+const lambda = () => import('../lambda/index.js');
 
 export const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 256;
@@ -23,17 +27,28 @@ interface SyncCommandOptions extends RepositoryOptions {
   allowDirty?: boolean;
   json?: boolean;
   verbose?: boolean;
+  prune?: boolean;
+  dryRun?: boolean;
+  allowMassDelete?: boolean;
+  maxDeletes?: number;
 }
 
-/** One package's outcome. */
+/** What --dry-run says a sync would do. */
+export type PlannedAction = 'would-create' | 'would-update' | 'would-skip' | 'would-skip-newer' | 'would-leave' | 'would-delete';
+
+/** One package's (or, with pruning, one orphan's) outcome. */
 export interface SyncRow {
   path: string;
   functionName: string;
-  action: DeployAction | 'failed';
+  action: DeployAction | 'failed' | 'deleted' | 'left' | PlannedAction;
   revision: string | null;
   ms: number;
   /** Why (for a deploy or a skip) or what went wrong (for a failure). */
   detail: string;
+  /** What Lambda runs after this sync (our bundle's, or for a skip the function's); null when it failed. */
+  codeSha256: string | null;
+  /** The package's warnings (bundle, handler check, uncommitted files), as printed. */
+  warnings: string[];
 }
 
 export function parseConcurrency(value: string): number {
@@ -53,24 +68,44 @@ export function registerSync(program: Command, logger: Logger): void {
       .option('--force', 'deploy every package even when Lambda runs its revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
       .option('--allow-dirty', 'deploy packages with uncommitted changes: they are left out (and listed), the committed code and config deploy')
       .option('--json', 'print the results as one JSON object on stdout instead of the table')
-      .option('-v, --verbose', 'print every step and Lambda API call of every package'),
+      .option('-v, --verbose', 'print every step and Lambda API call of every package')
+      .option('--prune', 'after every package deployed without failure, delete the functions whose package HEAD no longer has (also `prune: true` in lambda-sync.yml)')
+      .option('--dry-run', 'show what would be created, updated, skipped and (with pruning) deleted, from one listing of the account; change nothing')
+      .option('--allow-mass-delete', 'let pruning delete more than --max-deletes functions, or every function the repository owns under the root')
+      .addOption(new Option('--max-deletes <n>', `the safety valve: most functions pruning deletes without --allow-mass-delete (default: pruneMaxDeletes, else 5)`).argParser(parseCount)),
   ).action(async (options: SyncCommandOptions) => {
     const safe = redactingLogger(logger);
     await redactingErrors(async () => {
       const plan = await planPackages({ root: options.root, repoUrl: options.repoUrl, logger: safe });
+      const prune = options.prune === true || plan.rootConfig.prune === true;
+      if (prune && plan.packages.length === 0) {
+        throw new UsageError(
+          `there is no package under ${plan.scope === '' ? 'the repository' : plan.scope}, so pruning would take every function it owns there for an orphan; nothing was changed`,
+          'check --root (it must be a folder that holds packages), or delete the functions by hand if the repository really has none left',
+        );
+      }
       const calls: CallRecord[] = [];
       const access = await openAccess(plan, { logger: safe, printCalls: options.verbose === true, onCall: (c) => calls.push(c) });
       const started = performance.now();
       let rows: SyncRow[];
       try {
-        rows = await syncPackages(plan, access, {
-          concurrency: options.concurrency,
-          force: options.force === true || forcedByEnvironment(),
-          allowDirty: options.allowDirty === true,
-          history: await historyFor(plan, undefined, safe),
-          logger: safe,
-          verbose: options.verbose === true,
-        });
+        if (options.dryRun) {
+          const status = await readStatus(plan, access, { logger: safe });
+          rows = dryRunRows(status, prune);
+          if (prune) await warnValve(status, options, plan.rootConfig.pruneMaxDeletes, safe);
+        } else {
+          rows = await syncPackages(plan, access, {
+            concurrency: options.concurrency,
+            force: options.force === true || forcedByEnvironment(),
+            allowDirty: options.allowDirty === true,
+            history: await historyFor(plan, undefined, safe),
+            logger: safe,
+            verbose: options.verbose === true,
+          });
+          const failedDeploys = rows.filter((r) => r.action === 'failed').length;
+          if (prune && failedDeploys > 0) safe.warn(`${failedDeploys} package${failedDeploys === 1 ? '' : 's'} failed: pruning deletes nothing this run`);
+          if (prune && failedDeploys === 0) rows.push(...(await pruneOrphans(plan, access, options, safe)));
+        }
       } finally {
         access.close();
       }
@@ -80,10 +115,79 @@ export function registerSync(program: Command, logger: Logger): void {
       else if (rows.length > 0) process.stdout.write(`${syncTable(rows)}\n`);
       const failed = rows.filter((r) => r.action === 'failed');
       if (failed.length > 0) {
-        throw new OperationError(`${failed.length} of ${rows.length} packages failed: ${failed.map((r) => r.path).slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}`);
+        throw new OperationError(`${failed.length} of ${rows.length} ${prune ? 'packages and removals' : 'packages'} failed: ${failed.map((r) => r.path).slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}`);
       }
     });
   });
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n > 10000) throw new InvalidArgumentError('must be a whole number from 0 to 10000');
+  return n;
+}
+
+function valveOf(options: SyncCommandOptions, configured: number | undefined, fallback: number) {
+  return { maxDeletes: options.maxDeletes ?? configured ?? fallback, allowMassDelete: options.allowMassDelete === true };
+}
+
+/** --dry-run tells the valve's verdict without acting on it. */
+async function warnValve(status: Classification, options: SyncCommandOptions, configured: number | undefined, logger: Logger): Promise<void> {
+  const { checkValve, DEFAULT_MAX_DELETES } = await lambda();
+  try {
+    checkValve(status, valveOf(options, configured, DEFAULT_MAX_DELETES));
+  } catch (error) {
+    logger.warn(`a real run would stop here: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * After a sync without failures: one listing, the orphans, the valve, and
+ * then one removal per orphan, each with credentials that may delete only
+ * that function. A listing that fails part-way fails the whole step, so
+ * nothing is deleted from a partial view.
+ */
+async function pruneOrphans(plan: Plan, access: LambdaAccess, options: SyncCommandOptions, logger: Logger): Promise<SyncRow[]> {
+  const { checkValve, removeOrphan, DEFAULT_MAX_DELETES } = await lambda();
+  const status = await readStatus(plan, access, { logger });
+  for (const kept of status.kept) logger.warn(`${kept.functionName}${kept.path ? ` (${kept.path})` : ''} is not removed: ${kept.why}`);
+  checkValve(status, valveOf(options, plan.rootConfig.pruneMaxDeletes, DEFAULT_MAX_DELETES));
+  return mapWithConcurrency(status.orphans, 4, async (orphan): Promise<SyncRow> => {
+    const started = performance.now();
+    const row = (action: SyncRow['action'], detail: string): SyncRow => ({ path: orphan.path, functionName: orphan.functionName, action, revision: orphan.deployedRevision, ms: performance.now() - started, detail, codeSha256: null, warnings: [] });
+    try {
+      const client = access.forFunction({ functionName: orphan.functionName, executionRoleArn: undefined, purpose: 'remove' }).client;
+      const removal = await removeOrphan(client, orphan, plan.repository);
+      const result = row(removal.outcome, removal.detail);
+      logger.info(`${removal.outcome === 'deleted' ? 'deleted' : 'left'} ${orphan.functionName} (${orphan.path}): ${removal.detail} (${formatDuration(result.ms)})`);
+      return result;
+    } catch (error) {
+      return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)));
+    }
+  });
+}
+
+const WOULD: Record<PackageState, PlannedAction> = {
+  'in-sync': 'would-skip',
+  'newer-deployed': 'would-skip-newer',
+  missing: 'would-create',
+  behind: 'would-update',
+  'config-drift': 'would-update',
+  'code-drift': 'would-update',
+  failed: 'would-update',
+  'unknown-revision': 'would-update',
+  foreign: 'would-leave',
+};
+
+/** What a sync would do, read from the classification: no bundle, no write. */
+export function dryRunRows(status: Classification, prune: boolean): SyncRow[] {
+  const rows: SyncRow[] = status.packages.map((p) => ({ path: p.path, functionName: p.functionName, action: WOULD[p.state], revision: p.revision, ms: 0, detail: `${p.state}: ${p.detail}`, codeSha256: null, warnings: [] }));
+  if (prune) {
+    for (const o of status.orphans) {
+      rows.push({ path: o.path, functionName: o.functionName, action: 'would-delete', revision: o.deployedRevision, ms: 0, detail: `orphan: ${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}`, codeSha256: null, warnings: [] });
+    }
+  }
+  return rows;
 }
 
 export interface SyncOptions {
@@ -110,43 +214,63 @@ export async function syncPackages(plan: Plan, access: LambdaAccess, options: Sy
     const row = await syncOne(plan, pkg, access, options);
     done++;
     const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
-    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)})`);
+    const warned = row.warnings.length ? `, ${row.warnings.length} warning${row.warnings.length === 1 ? '' : 's'}` : '';
+    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)}${warned})`);
+    // With --verbose they were printed among the package's steps already.
+    if (!options.verbose) for (const warning of row.warnings) options.logger.warn(warning);
     return row;
   });
 }
 
 async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: SyncOptions): Promise<SyncRow> {
   const started = performance.now();
-  const row = (action: SyncRow['action'], detail: string): SyncRow => ({
-    path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail,
+  const warnings: string[] = [];
+  const row = (action: SyncRow['action'], detail: string, codeSha256: string | null): SyncRow => ({
+    path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail, codeSha256, warnings,
   });
   try {
+    const logger = collectingWarnings(options.verbose ? prefixed(options.logger, pkg.path) : silentLogger, warnings);
     if (pkg.uncommittedFiles.length > 0) {
       if (!options.allowDirty) throw new UsageError(`${pkg.path} has uncommitted changes`, 'commit them, or pass --allow-dirty');
-      options.logger.warn(leftOut(pkg, pkg.revision));
+      logger.warn(leftOut(pkg, pkg.revision));
     }
-    const logger = options.verbose ? prefixed(options.logger, pkg.path) : silentLogger;
     const result = await deployPackage(plan, pkg, access, { force: options.force, history: options.history, logger, ...(options.wait ? { wait: options.wait } : {}) });
-    return row(result.action, result.detail);
+    return row(result.action, result.detail, result.codeSha256);
   } catch (error) {
-    return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)));
+    return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)), null);
   }
+}
+
+/** Passes everything on to `inner`, keeping the warnings for the package's row. */
+function collectingWarnings(inner: Logger, warnings: string[]): Logger {
+  return {
+    info: (message) => inner.info(message),
+    warn: (message) => {
+      warnings.push(redactSecrets(message));
+      inner.warn(message);
+    },
+    step: (label, work, describe) => inner.step(label, work, describe),
+  };
 }
 
 function prefixed(logger: Logger, path: string): Logger {
   return createLogger((line) => logger.info(line), `[${path}] `);
 }
 
-const ORDER: SyncRow['action'][] = ['created', 'updated', 'skipped', 'skipped-newer', 'failed'];
+const ORDER: SyncRow['action'][] = [
+  'created', 'updated', 'skipped', 'skipped-newer', 'deleted', 'left', 'failed',
+  'would-create', 'would-update', 'would-skip', 'would-skip-newer', 'would-leave', 'would-delete',
+];
 
 export function summarize(rows: SyncRow[]): string {
   const counts = ORDER.map((action) => [action, rows.filter((r) => r.action === action).length] as const).filter(([, n]) => n > 0);
-  return `${rows.length} package${rows.length === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}`;
+  const warnings = rows.reduce((sum, r) => sum + r.warnings.length, 0);
+  return `${rows.length} package${rows.length === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}${warnings ? `; ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
 }
 
 export function syncTable(rows: SyncRow[]): string {
   return formatTable(
-    ['PACKAGE', 'ACTION', 'TIME', 'DETAIL'],
-    rows.map((r) => [r.path, r.action, formatDuration(r.ms), r.detail.split('\n')[0]!]),
+    ['PACKAGE', 'ACTION', 'TIME', 'WARNINGS', 'DETAIL'],
+    rows.map((r) => [r.path, r.action, formatDuration(r.ms), String(r.warnings.length), r.detail.split('\n')[0]!]),
   );
 }

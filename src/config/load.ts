@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { load as parseYaml, YAMLException } from 'js-yaml';
 import { ConfigError, ConfigErrors } from '../errors.js';
 import type { RepositoryTree } from '../repo/tree.js';
+import { configField } from './field.js';
 import { validateConfig } from './validate.js';
 import {
   BUILTIN_PACKAGE_DEFAULTS,
@@ -24,7 +25,8 @@ function parseYamlConfig(text: string, shown: string): unknown {
   }
 }
 
-function throwIfAny(errors: ConfigError[]): void {
+/** Throws the one error, or all of them together so that one run shows every problem. */
+export function throwIfAny(errors: ConfigError[]): void {
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new ConfigErrors(errors);
 }
@@ -35,6 +37,22 @@ export async function loadRootConfig(tree: RepositoryTree): Promise<RootConfig> 
   if (text === undefined) return {};
   const value = parseYamlConfig(text, ROOT_CONFIG_FILE);
   throwIfAny(validateConfig('lambda-sync', value, ROOT_CONFIG_FILE));
+  return value as RootConfig;
+}
+
+/**
+ * Root config given as JSON on the command line (what a task's payload
+ * carries of lambda-sync.yml, so that it can ask Lambda before cloning);
+ * checked against the same schema, errors naming `where`.
+ */
+export function rootConfigFromJson(text: string, where: string): RootConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(where, '', `is not valid JSON: ${(error as Error).message}`);
+  }
+  throwIfAny(validateConfig('lambda-sync', value, where));
   return value as RootConfig;
 }
 
@@ -112,7 +130,7 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
   }
   const defaults = root.defaults ?? {};
   const merged: PackageConfigInput = { ...BUILTIN_PACKAGE_DEFAULTS, ...defaults, ...own };
-  const field = (name: string): string => (source.kind === 'package.json' ? `lambda.${name}` : name);
+  const field = (key: string): string => configField({ configFile: source.file }, key);
   const dependsOnFile = own.dependsOn ? source.file : ROOT_CONFIG_FILE;
   const dependsOnField = own.dependsOn ? field('dependsOn') : 'defaults.dependsOn';
   const dependsOn = await checkRepositoryPaths(tree, merged.dependsOn ?? [], dependsOnFile, dependsOnField);
@@ -128,7 +146,13 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     );
   }
   return {
+    name: own.name,
     handler: merged.handler!,
+    handlerSource: own.handler
+      ? { kind: 'file', file: source.file, field: field('handler') }
+      : defaults.handler
+        ? { kind: 'file', file: ROOT_CONFIG_FILE, field: 'defaults.handler' }
+        : { kind: 'default', value: BUILTIN_PACKAGE_DEFAULTS.handler },
     runtime: merged.runtime!,
     memory: merged.memory!,
     timeout: merged.timeout!,
@@ -140,6 +164,7 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     pythonBuildFromSource: merged.pythonBuildFromSource ?? false,
     include: merged.include,
     exclude: merged.exclude ?? [],
+    checkImports: merged.checkImports ?? true,
     alias: merged.alias,
     allowScripts: merged.allowScripts ?? [],
   };

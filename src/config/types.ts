@@ -5,6 +5,8 @@ export type Priority = 'highest' | 'very-high' | 'high' | 'medium' | 'low' | 've
 
 /** A package's config as written (lambda.yml, the "lambda" object of package.json, or root `defaults`). */
 export interface PackageConfigInput {
+  /** Readable part of the function name (a package's own config only; not in `defaults`). */
+  name?: string;
   handler?: string;
   runtime?: string;
   memory?: number;
@@ -17,13 +19,25 @@ export interface PackageConfigInput {
   pythonBuildFromSource?: boolean;
   include?: string[];
   exclude?: string[];
+  checkImports?: boolean;
   alias?: string;
   allowScripts?: string[];
 }
 
+/**
+ * Where a setting's value came from, for messages: a config file and the
+ * field in it (`handler`, `lambda.handler`, `defaults.handler`), or
+ * lambda-sync's built-in default.
+ */
+export type SettingSource = { kind: 'file'; file: string; field: string } | { kind: 'default'; value: string };
+
 /** A package's config after defaults: what the pipeline acts on. */
 export interface PackageConfig {
+  /** The package's own `name`, when it sets one: the readable part of its function name. */
+  name: string | undefined;
   handler: string;
+  /** Where `handler` was set; checks name it in their errors. */
+  handlerSource: SettingSource;
   runtime: string;
   memory: number;
   timeout: number;
@@ -37,6 +51,8 @@ export interface PackageConfig {
   pythonBuildFromSource: boolean;
   include: string[] | undefined;
   exclude: string[];
+  /** Follow the handler's imports through the bundle (default true). */
+  checkImports: boolean;
   alias: string | undefined;
   /** Dependencies whose install scripts may run (npm rebuild after an install with scripts off). */
   allowScripts: string[];
@@ -54,6 +70,9 @@ export interface TaskclusterSection {
   image?: string;
   routes?: string[];
   env?: Record<string, string>;
+  allTasks?: boolean;
+  npmCache?: string;
+  checks?: boolean;
 }
 
 export interface TreeherderSection {
@@ -74,7 +93,11 @@ export interface RootConfig {
   packages?: string[];
   namePrefix?: string;
   region?: string;
-  defaults?: PackageConfigInput;
+  /** sync deletes orphans (sync --prune). */
+  prune?: boolean;
+  /** The safety valve: more deletions than this in one run need --allow-mass-delete. */
+  pruneMaxDeletes?: number;
+  defaults?: Omit<PackageConfigInput, 'name'>;
   taskcluster?: TaskclusterSection;
   treeherder?: TreeherderSection;
   aws?: AwsSection;

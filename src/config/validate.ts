@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError } from '../errors.js';
 import { toolPath } from '../paths.js';
+import { didYouMean } from './did-you-mean.js';
 import { DEPRECATED_RUNTIMES } from './runtimes.js';
 
 type SchemaName = 'lambda-sync' | 'lambda';
@@ -71,7 +72,8 @@ function describe(error: ErrorObject): { field: string; reason: string } {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
-      return { field: join(key), reason: `unknown key (allowed: ${allowed.join(', ')})` };
+      const meant = didYouMean(key, allowed);
+      return { field: join(key), reason: `unknown key${meant === undefined ? '' : `; did you mean ${meant}?`} (allowed: ${allowed.join(', ')})` };
     }
     case 'propertyNames': {
       const name = String(params.propertyName);
@@ -121,6 +123,8 @@ function patternReason(field: string): string {
       return 'is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)';
     case 'namePrefix':
       return 'may only hold letters, digits, - and _';
+    case 'name':
+      return 'may only hold letters, digits, - and _ (1 to 47 of them)';
     case 'alias':
       return 'is not a Lambda alias name (letters, digits, - and _, not all digits, at most 128)';
     case 'allowScripts':

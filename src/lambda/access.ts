@@ -45,6 +45,8 @@ export interface LambdaAccess {
    * one client per function.
    */
   forFunction(scope: Omit<FunctionScope, 's3'>): FunctionAccess;
+  /** A client for the account-wide reads (status, the listing before a prune): with a deploy role, a read-only session. */
+  forListing(): LambdaClient;
   close(): void;
 }
 
@@ -70,9 +72,11 @@ export async function openLambdaAccess(options: AccessOptions): Promise<LambdaAc
     s3Bucket ? s3Uploader({ region, ...(credentials ? { credentials } : {}), ...(options.endpoints?.s3 ? { endpoint: options.endpoints.s3 } : {}) }) : undefined;
 
   let forFunction: LambdaAccess['forFunction'];
+  let forListing: LambdaAccess['forListing'];
   if (source.kind === 'default-chain') {
     const shared: FunctionAccess = { client: newClient(undefined), uploadToS3: uploader(undefined), s3Bucket };
     forFunction = () => shared;
+    forListing = () => shared.client;
   } else {
     if (!options.readSecret) throw new UsageError(`the AWS credentials are in the Taskcluster secret ${source.secretName}, but nothing can read it here`);
     const keys = secretCredentials(options.readSecret, source.secretName, logger);
@@ -80,10 +84,21 @@ export async function openLambdaAccess(options: AccessOptions): Promise<LambdaAc
     if (!roleArn) {
       const shared: FunctionAccess = { client: newClient(keys), uploadToS3: uploader(keys), s3Bucket };
       forFunction = () => shared;
+      forListing = () => shared.client;
     } else {
+      let listing: LambdaClient | undefined;
+      forListing = () => {
+        listing ??= newClient(scopedRoleCredentials(keys, {
+          roleArn, region, scope: { listing: true, namePrefix: rootConfig.namePrefix ?? '' },
+          ...(options.endpoints?.sts ? { stsEndpoint: options.endpoints.sts } : {}),
+          logger,
+        }));
+        return listing;
+      };
       const perFunction = new Map<string, FunctionAccess>();
       forFunction = (scope) => {
-        let access = perFunction.get(scope.functionName);
+        const key = `${scope.purpose ?? 'deploy'} ${scope.functionName}`;
+        let access = perFunction.get(key);
         if (!access) {
           const credentials = scopedRoleCredentials(keys, {
             roleArn,
@@ -93,7 +108,7 @@ export async function openLambdaAccess(options: AccessOptions): Promise<LambdaAc
             logger,
           });
           access = { client: newClient(credentials), uploadToS3: uploader(credentials), s3Bucket };
-          perFunction.set(scope.functionName, access);
+          perFunction.set(key, access);
         }
         return access;
       };
@@ -103,6 +118,7 @@ export async function openLambdaAccess(options: AccessOptions): Promise<LambdaAc
     region,
     source,
     forFunction,
+    forListing,
     close: () => clients.forEach((c) => c.destroy()),
   };
 }

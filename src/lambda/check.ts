@@ -25,6 +25,14 @@ export async function readDeployed(client: LambdaClient, functionName: string): 
   }
 }
 
+/**
+ * True when the function runs exactly `revision` and is not Failed: what
+ * `decide` answers `skip` for, known from one GetFunction without any git.
+ */
+export function runsRevision(deployed: Deployed, revision: string): boolean {
+  return deployed.kind === 'present' && deployed.configuration.State !== 'Failed' && deployed.revision === revision;
+}
+
 export type Decision =
   | { kind: 'create' }
   | { kind: 'skip' }

@@ -1,7 +1,7 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { mapWithConcurrency } from '../concurrency.js';
 import type { PackageConfig } from '../config/types.js';
-import { functionDescription, packagePathIn, parseDescription } from '../packages/description.js';
+import { functionDescription, isDescriptionOf, packagePathIn, parseDescription } from '../packages/description.js';
 import { commitsBetween, isAncestor, pathInCommit } from '../repo/git.js';
 import type { RepositoryId } from '../repo/repository-id.js';
 import { configDrift, tagValue, TAG_CODE_SHA256, TAG_PATH, TAG_REPOSITORY, type FieldDrift } from './function-config.js';
@@ -38,7 +38,7 @@ export interface PackageStatus {
   /** The revision Lambda's Description names (null: missing, or none). */
   deployedRevision: string | null;
   state: PackageState;
-  /** For `behind`: commits between the deployed revision and ours. */
+  /** For `behind`: commits since the deployed revision that changed the package (its folder, dependsOn, the root config). */
   commitsBehind: number | null;
   /** For `config-drift`: each field that differs. */
   drift: FieldDrift[];
@@ -53,6 +53,8 @@ export interface Orphan {
   /** The package path its Description (or, when cut, its tag) names. */
   path: string;
   deployedRevision: string;
+  /** As listed: a removal deletes only while it is still this. */
+  description: string;
   /** Packages at HEAD with the same folder name: "renamed?". */
   renamedTo: string[];
   /** Why it is an orphan. */
@@ -86,7 +88,7 @@ export interface RepositoryAtHead {
   head: string;
   /** Repository-relative folder that was scanned; '' for the whole repository. */
   scope: string;
-  packages: ReadonlyArray<{ path: string; functionName: string; revision: string | undefined; config: PackageConfig }>;
+  packages: ReadonlyArray<{ path: string; functionName: string; revision: string | undefined; config: PackageConfig; watchedPaths: readonly string[] }>;
 }
 
 /** The reads beyond ListFunctions, made only for the functions that need them. */
@@ -137,7 +139,7 @@ async function packageStatus(repo: RepositoryAtHead, pkg: Pkg, fn: FunctionConfi
   if (!fn) return status('missing', 'no function of this name in Lambda');
   const described = parseDescription(fn.Description);
   const deployedRevision = described?.revision ?? null;
-  if (described && !isThisPackage(repo.repository, pkg.path, fn.Description!, described.subject)) {
+  if (described && !isDescriptionOf(fn.Description!, repo.repository, pkg.path)) {
     return status('foreign', `its Description names ${described.subject ?? 'another package'}: not this package's function, so lambda-sync leaves it alone`, { deployedRevision });
   }
   const inSync = deployedRevision !== null && deployedRevision === ours;
@@ -156,7 +158,7 @@ async function packageStatus(repo: RepositoryAtHead, pkg: Pkg, fn: FunctionConfi
     const order = await options.history.compare(deployedRevision, ours);
     if (order === 'unknown') return status('unknown-revision', `the deployed revision ${deployedRevision.slice(0, 12)} is not in this repository's history`, { deployedRevision });
     if (order === 'newer') return status('newer-deployed', `Lambda runs ${deployedRevision.slice(0, 12)}, which is newer than HEAD's`, { deployedRevision });
-    const behind = await commitsBetween(repo.gitRoot, deployedRevision, ours);
+    const behind = await commitsBetween(repo.gitRoot, deployedRevision, ours, pkg.watchedPaths);
     return status('behind', `Lambda runs ${deployedRevision.slice(0, 12)}, ${behind} commit${behind === 1 ? '' : 's'} behind`, { deployedRevision, commitsBehind: behind });
   }
   const recorded = full?.tags[TAG_CODE_SHA256];
@@ -165,13 +167,6 @@ async function packageStatus(repo: RepositoryAtHead, pkg: Pkg, fn: FunctionConfi
   }
   if (drift.length > 0) return status('config-drift', `differs in ${drift.map((d) => d.field).join(', ')}`, { deployedRevision, drift });
   return status('in-sync', 'Lambda runs this revision', { deployedRevision });
-}
-
-/** Whether a Description (whole, or cut in the middle) is the one this package's deploys write. */
-function isThisPackage(repository: RepositoryId, path: string, description: string, subject: string | undefined): boolean {
-  if (subject !== undefined) return subject === `${repository}/${path}`;
-  const revision = /@([0-9a-f]+)$/.exec(description)?.[1] ?? '';
-  return functionDescription(repository, path, revision) === description;
 }
 
 /** Cheap first filter (no call): its Description starts like one of this repository's. */
@@ -227,5 +222,5 @@ async function orphanVerdict(repo: RepositoryAtHead, fn: FunctionConfiguration, 
   if (!ordered) return keep(`it was deployed from ${deployedRevision.slice(0, 12)}, which is not in HEAD's history: a newer or other branch may have ${path}`);
   const folder = path.split('/').pop();
   const renamedTo = repo.packages.filter((p) => p.path !== path && p.path.split('/').pop() === folder).map((p) => p.path);
-  return { functionName, functionArn: fn.FunctionArn ?? '', path, deployedRevision, renamedTo, detail };
+  return { functionName, functionArn: fn.FunctionArn ?? '', path, deployedRevision, description: fn.Description ?? '', renamedTo, detail };
 }

@@ -4,7 +4,7 @@ import type { AwsSection } from '../config/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import { describeAwsError } from './errors.js';
 import { redactSecrets, registerSecret } from './redact.js';
-import { parseRoleArn, sessionPolicy, type PolicyScope } from './session-policy.js';
+import { listingPolicy, parseRoleArn, sessionPolicy, type PolicyScope } from './session-policy.js';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -36,7 +36,13 @@ export function credentialSource(env: NodeJS.ProcessEnv, aws: AwsSection | undef
 }
 
 /** What the session policy is scoped to, less what the role ARN and the client already say. */
-export type FunctionScope = Pick<PolicyScope, 'functionName' | 'executionRoleArn' | 's3'>;
+export type FunctionScope = Pick<PolicyScope, 'functionName' | 'executionRoleArn' | 's3' | 'purpose'>;
+
+/** A session for the account-wide reads (ListFunctions, and the functions named with the prefix). */
+export interface ListingScope {
+  listing: true;
+  namePrefix: string;
+}
 
 export type CredentialsProvider = () => Promise<AwsCredentials>;
 
@@ -66,8 +72,8 @@ export function secretCredentials(readSecret: SecretReader, secretName: string, 
 export interface ScopedRoleOptions {
   roleArn: string;
   region: string;
-  /** The one function the session may act on. */
-  scope: FunctionScope;
+  /** The one function the session may act on, or the listing. */
+  scope: FunctionScope | ListingScope;
   /** Explicit STS endpoint (tests); otherwise AWS_ENDPOINT_URL_STS is honoured by the SDK. */
   stsEndpoint?: string;
   logger?: Logger;
@@ -82,7 +88,8 @@ export function scopedRoleCredentials(keys: CredentialsProvider, options: Scoped
   const logger = options.logger ?? silentLogger;
   return memoized(async () => {
     const base = await keys();
-    return logger.step(`assume ${options.roleArn} for ${options.scope.functionName}`, () =>
+    const what = 'listing' in options.scope ? 'the listing' : `${options.scope.purpose === 'remove' ? 'removing ' : ''}${options.scope.functionName}`;
+    return logger.step(`assume ${options.roleArn} for ${what}`, () =>
       assumeScopedRole(base, options.roleArn, options.region, options.scope, options.stsEndpoint));
   });
 }
@@ -131,15 +138,15 @@ export function credentialsFromSecret(value: unknown, name: string): AwsCredenti
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
-async function assumeScopedRole(keys: AwsCredentials, roleArn: string, region: string, scope: FunctionScope, endpoint: string | undefined): Promise<AwsCredentials> {
+async function assumeScopedRole(keys: AwsCredentials, roleArn: string, region: string, scope: FunctionScope | ListingScope, endpoint: string | undefined): Promise<AwsCredentials> {
   const { partition, accountId } = parseRoleArn(roleArn);
   const sts = new STSClient({ region, credentials: keys, maxAttempts: 5, ...(endpoint ? { endpoint } : {}) });
   try {
     const out = await sts.send(
       new AssumeRoleCommand({
         RoleArn: roleArn,
-        RoleSessionName: `lambda-sync-${scope.functionName}`.slice(0, 64),
-        Policy: sessionPolicy({ partition, region, accountId, ...scope }),
+        RoleSessionName: `lambda-sync-${'listing' in scope ? 'listing' : scope.functionName}`.slice(0, 64),
+        Policy: 'listing' in scope ? listingPolicy({ partition, region, accountId, namePrefix: scope.namePrefix }) : sessionPolicy({ partition, region, accountId, ...scope }),
         DurationSeconds: 3600,
       }),
     );

@@ -69,6 +69,8 @@ class DeployRun {
   private readonly logger: Logger;
   private readonly wait: WaitOptions;
   private bundled: Promise<BundleFile> | undefined;
+  /** Our CreateFunction was answered "already exists". */
+  private createConflicted = false;
 
   constructor(
     private readonly target: DeployTarget,
@@ -102,7 +104,7 @@ class DeployRun {
     const decision = await decide(deployed, this.target.revision, this.deps.history, this.deps.force ?? false);
     switch (decision.kind) {
       case 'skip':
-        return this.result('skipped', deployedSha(deployed), null, 'its Description holds this revision');
+        return this.skipWhenSettled(deployed as Extract<Deployed, { kind: 'present' }>);
       case 'skip-newer':
         this.logger.info(`${this.name} runs ${decision.deployedRevision}, which is newer than ${this.target.revision}: leaving it`);
         return this.result('skipped-newer', deployedSha(deployed), null, `the deployed revision ${decision.deployedRevision} is newer`);
@@ -111,6 +113,38 @@ class DeployRun {
       case 'update':
         return this.update(deployed as Extract<Deployed, { kind: 'present' }>, decision.why);
     }
+  }
+
+  /**
+   * The Description holds our revision, but that is "done" only when Lambda
+   * is: a creation still Pending or an update InProgress (another deploy's
+   * of this revision, or our own create whose answer was lost) is waited
+   * for, and one that ends Failed fails this deploy with Lambda's reason
+   * (the waiters throw FunctionFailedError). When our own create was
+   * answered "already exists" and the function holds our bundle's bytes,
+   * it is our create, finished like one (alias included).
+   */
+  private async skipWhenSettled(deployed: Extract<Deployed, { kind: 'present' }>): Promise<DeployResult> {
+    let configuration = deployed.configuration;
+    let waited = false;
+    if (configuration.State === 'Pending') {
+      const active = await this.logger.step(`wait until ${this.name} is Active (it is being created with this revision)`, () => quietly(() => waitUntilActive(this.client, this.name, this.wait)));
+      configuration = active.Configuration ?? {};
+      waited = true;
+    }
+    if (configuration.LastUpdateStatus === 'InProgress') {
+      const updated = await this.logger.step(`wait until ${this.name}'s update to this revision is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait)));
+      configuration = updated.Configuration ?? {};
+      waited = true;
+    }
+    if (this.createConflicted && this.bundled) {
+      const bundle = await this.bundled;
+      if (configuration.CodeSha256 === bundle.codeSha256) {
+        const version = await this.publish(bundle, configuration.RevisionId);
+        return this.result('created', bundle.codeSha256, version, 'created with this revision (CreateFunction\'s answer was lost, or another deploy of this revision created it at the same moment)');
+      }
+    }
+    return this.result('skipped', configuration.CodeSha256 ?? null, null, waited ? 'its Description holds this revision, and the change that wrote it is now done' : 'its Description holds this revision');
   }
 
   private bundle(): Promise<BundleFile> {
@@ -142,8 +176,13 @@ class DeployRun {
     try {
       await this.withCode(bundle, (code) => this.client.send(new CreateFunctionCommand(createRequest(this.target, code, bundle.codeSha256))));
     } catch (error) {
-      // Another task created it between our check and our create: go on as an update.
-      if (isAlreadyExists(error)) return new ChangedUnderUs('it was created by someone else');
+      // Another task created it between our check and our create, or our
+      // own create took effect and its answer was lost (the SDK's retry got
+      // the 409): read and decide again.
+      if (isAlreadyExists(error)) {
+        this.createConflicted = true;
+        return new ChangedUnderUs('CreateFunction answered that it already exists');
+      }
       throw failedCall('CreateFunction', this.name, error);
     }
     const active = await this.logger.step(`wait until ${this.name} is Active`, () => quietly(() => waitUntilActive(this.client, this.name, this.wait)));

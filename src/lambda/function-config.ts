@@ -1,4 +1,5 @@
 import type { CreateFunctionRequest, FunctionConfiguration, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
+import { missingRoleHint } from '../config/role.js';
 import type { PackageConfig } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { functionDescription } from '../packages/description.js';
@@ -35,7 +36,7 @@ export function descriptionFor(target: DeployTarget): string {
 export function createRequest(target: DeployTarget, code: CodeSource, codeSha256: string): CreateFunctionRequest {
   const { config } = target;
   if (!config.role) {
-    throw new ConfigError(target.configFile, 'role', `is required to create the function ${target.functionName} (its execution role ARN)`, 'set role in the package\'s lambda.yml, or defaults.role in lambda-sync.yml');
+    throw new ConfigError(target.configFile, 'role', `is required to create the function ${target.functionName} (its execution role ARN)`, missingRoleHint(target.configFile));
   }
   return {
     FunctionName: target.functionName,

@@ -13,7 +13,21 @@ export const DEPLOY_ACTIONS = [
   'lambda:UpdateAlias',
 ] as const;
 
+/**
+ * What a removal may do (sync --prune, a decision's remove task): delete its
+ * one function (versions and aliases go with it) and read it first.
+ */
+export const REMOVE_ACTIONS = ['lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases', 'lambda:DeleteFunction'] as const;
+
+/** What status and pruning read of the whole account: the listing, and tags and state of the functions it names. */
+export const LIST_ACTIONS = ['lambda:ListFunctions', 'lambda:ListTags', 'lambda:GetFunction'] as const;
+
+/** Why a session is opened: each purpose gets only its own actions. */
+export type SessionPurpose = 'deploy' | 'remove';
+
 export interface PolicyScope {
+  /** Default deploy. */
+  purpose?: SessionPurpose;
   partition: string;
   region: string;
   accountId: string;
@@ -52,6 +66,10 @@ export function functionArn(scope: Pick<PolicyScope, 'partition' | 'region' | 'a
  */
 export function sessionPolicy(scope: PolicyScope): string {
   const fn = functionArn(scope);
+  if (scope.purpose === 'remove') {
+    // No PassRole, no S3, no write but the delete: a removal can do nothing else to anything.
+    return JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'RemoveOneFunction', Effect: 'Allow', Action: [...REMOVE_ACTIONS], Resource: [fn, `${fn}:*`] }] });
+  }
   const statements: object[] = [
     { Sid: 'DeployOneFunction', Effect: 'Allow', Action: [...DEPLOY_ACTIONS], Resource: [fn, `${fn}:*`] },
   ];
@@ -68,4 +86,20 @@ export function sessionPolicy(scope: PolicyScope): string {
     });
   }
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/**
+ * The session policy of the account-wide reads (status, and the listing
+ * before a prune): ListFunctions has no resource but `*`; the reads of one
+ * function are limited to the functions named with the config's prefix.
+ */
+export function listingPolicy(scope: Pick<PolicyScope, 'partition' | 'region' | 'accountId'> & { namePrefix: string }): string {
+  const functions = `arn:${scope.partition}:lambda:${scope.region}:${scope.accountId}:function:${scope.namePrefix}*`;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ListTheAccount', Effect: 'Allow', Action: 'lambda:ListFunctions', Resource: '*' },
+      { Sid: 'ReadItsFunctions', Effect: 'Allow', Action: LIST_ACTIONS.filter((a) => a !== 'lambda:ListFunctions'), Resource: [functions, `${functions}:*`] },
+    ],
+  });
 }

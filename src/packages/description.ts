@@ -53,3 +53,11 @@ export function packagePathIn(described: DescribedFunction, repository: Reposito
   const path = described.subject.slice(prefix.length);
   return path === '' ? undefined : path;
 }
+
+/** Whether `description` (whole, or cut in the middle) is one that deploys of `path` in `repository` write. */
+export function isDescriptionOf(description: string, repository: RepositoryId, path: string): boolean {
+  const described = parseDescription(description);
+  if (!described) return false;
+  if (described.subject !== undefined) return described.subject === `${repository}/${path}`;
+  return functionDescription(repository, path, described.revision) === description;
+}

@@ -87,3 +87,29 @@ export async function discoverPackages(tree: RepositoryTree, under: string, conf
   }
   return found;
 }
+
+/**
+ * The outermost package folder of `tree` that holds the repository-relative
+ * folder `relDir` (or is it), by discovery's rule; undefined when none does.
+ * For tools that must not write into a package (a file there makes it dirty,
+ * and ships once committed). A folder whose package.json cannot be read is no
+ * package here, as for discovery without globs.
+ */
+export async function enclosingPackage(tree: RepositoryTree, relDir: string, config: RootConfig): Promise<string | undefined> {
+  const matches = config.packages ? picomatch(config.packages, { dot: false }) : undefined;
+  const folders = relDir.split('/').filter((f) => f !== '' && f !== '.');
+  for (let depth = 1; depth <= folders.length; depth++) {
+    const folder = folders.slice(0, depth).join('/');
+    if (matches && !matches(folder)) continue;
+    const { yml, manifest } = configFilesOf(folder);
+    const [ymlText, manifestText] = await tree.readFiles([yml, manifest]);
+    let source: PackageConfigSource | undefined;
+    try {
+      source = packageConfigSource(folder, { yml: ymlText, manifest: manifestText }, () => {});
+    } catch {
+      source = undefined;
+    }
+    if (source && (matches || source.kind !== 'none')) return folder;
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { ConfigError, ConfigErrors, UsageError } from '../errors.js';
+import { configField } from '../config/field.js';
 import { loadRootConfig, resolvePackageConfig } from '../config/load.js';
 import { ROOT_CONFIG_FILE, type RootConfig } from '../config/types.js';
 import { gitRoot as findGitRoot, headCommit, resolveRevision } from '../repo/git.js';
@@ -70,7 +71,10 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
       path: found.path,
       configFile: found.source.file,
       config,
-      functionName: functionName(repository, found.path, rootConfig.namePrefix ?? ''),
+      functionName: functionName(repository, found.path, {
+        prefix: rootConfig.namePrefix,
+        name: config.name === undefined ? undefined : { value: config.name, file: found.source.file, field: configField({ configFile: found.source.file }, 'name') },
+      }),
       watchedPaths: [found.path, ...config.dependsOn, ROOT_CONFIG_FILE],
     };
   });
@@ -133,7 +137,7 @@ export function checkUniqueNames(packages: { path: string; configFile: string; f
   for (const pkg of packages) {
     const other = byName.get(pkg.functionName);
     if (other !== undefined) {
-      throw new ConfigError(pkg.configFile, '', `packages ${other} and ${pkg.path} would both deploy to the function ${pkg.functionName}`, 'rename one of the package folders or change namePrefix');
+      throw new ConfigError(pkg.configFile, '', `packages ${other} and ${pkg.path} would both deploy to the function ${pkg.functionName}`, 'rename one of the package folders, or set a different name in one of their configs');
     }
     byName.set(pkg.functionName, pkg.path);
   }

@@ -104,9 +104,9 @@ export async function isAncestor(root: string, ancestor: string, descendant: str
   return exitCode === 0;
 }
 
-/** How many commits `to` has that `from` lacks (`git rev-list --count from..to`). */
-export async function commitsBetween(root: string, from: string, to: string): Promise<number> {
-  const { stdout } = await git(root, ['rev-list', '--count', `${from}..${to}`]);
+/** How many first-parent commits `to` has that `from` lacks, counting only those that touch `paths` when given. */
+export async function commitsBetween(root: string, from: string, to: string, paths: readonly string[] = []): Promise<number> {
+  const { stdout } = await git(root, ['rev-list', '--count', '--first-parent', `${from}..${to}`, '--', ...paths]);
   return Number(stdout.trim());
 }
 

@@ -12,6 +12,9 @@
 // symbol, payload), except for their taskIds and, with `force`,
 // LAMBDA_SYNC_FORCE=1.
 //
+// add-new-jobs runs the same command: a retrigger request regenerates every
+// package's task, whatever the decision's verdicts, so any label can be named.
+//
 // The template reads only `task.metadata.name` of the selected task: the UI
 // passes its GraphQL form of the task, whose other fields (priority,
 // requires, ...) are not spelled as in the queue's API.
@@ -25,6 +28,11 @@ import { treeherderConfig } from './treeherder.js';
 export const RETRIGGER = 'retrigger';
 /** The name Treeherder looks for to retrigger jobs (th ui/models/job.js). */
 export const RETRIGGER_MULTIPLE = 'retrigger-multiple';
+/**
+ * The name Treeherder's "Add new jobs" runs, with the labels chosen from
+ * public/runnable-jobs.json: any package's task, also one this graph left out.
+ */
+export const ADD_NEW_JOBS = 'add-new-jobs';
 /** Tag `kind` of action tasks. */
 export const ACTION_TASK_KIND = 'lambda-sync-action';
 
@@ -43,6 +51,9 @@ export interface ActionsInput {
 
 // `input` may be null or lack `force` when the form was left empty.
 const FORCE = { $eval: 'typeof(input) == "object" && "force" in input && input.force == true' };
+const TIMES = { $if: '"times" in input', then: { $eval: 'input.times' }, else: 1 };
+
+const TIMES_PROPERTY = { type: 'integer', minimum: 1, maximum: MAX_TIMES, default: 1 };
 
 const FORCE_PROPERTY = {
   type: 'boolean',
@@ -127,7 +138,7 @@ export function buildActionsJson(input: ActionsInput): ActionsJson {
                 type: 'object',
                 properties: {
                   tasks: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Task labels (metadata.name), e.g. "deploy functions/resize".' },
-                  times: { type: 'integer', minimum: 1, maximum: MAX_TIMES, default: 1 },
+                  times: TIMES_PROPERTY,
                 },
                 required: ['tasks'],
                 additionalProperties: false,
@@ -144,6 +155,30 @@ export function buildActionsJson(input: ActionsInput): ActionsJson {
           'Action: retrigger-multiple',
           { requests: { $eval: 'input.requests' }, force: FORCE },
           'rtm',
+        ),
+      },
+      {
+        name: ADD_NEW_JOBS,
+        title: 'Add new jobs',
+        description: 'Create the named package tasks in this push\'s task group, also those the decision left out because Lambda already runs their revision (Treeherder\'s "Add new jobs", listed in public/runnable-jobs.json).',
+        kind: 'task',
+        context: [],
+        schema: {
+          type: 'object',
+          properties: {
+            tasks: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Task labels from runnable-jobs.json, e.g. "deploy functions/resize".' },
+            times: TIMES_PROPERTY,
+            force: FORCE_PROPERTY,
+          },
+          required: ['tasks'],
+          additionalProperties: false,
+        },
+        task: actionTask(
+          input,
+          ADD_NEW_JOBS,
+          'Action: add-new-jobs',
+          { requests: [{ tasks: { $eval: 'input.tasks' }, times: TIMES }], force: FORCE },
+          'anj',
         ),
       },
     ],

@@ -1,12 +1,15 @@
 // What the decision leaves in --artifacts (published by the decision task
-// as public/): task-graph.json (taskId -> definition), plan.json (the
-// packages, each with its label, symbol and taskId), actions.json (in-tree
-// actions) and summary.txt. With them anyone can see, reproduce and act on
-// the decision.
+// as public/): task-graph.json (taskId -> definition), plan.json (every
+// package with its label, symbol, the decision's verdict and why, and its
+// taskId when it got a task), actions.json (in-tree actions),
+// runnable-jobs.json (what Treeherder's "Add new jobs" offers), summary.txt,
+// and github/customCheckRunText.md (the table taskcluster-github shows in
+// the decision's GitHub check run). With them anyone can see, reproduce and
+// act on the decision.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { functionDescription } from '../packages/description.js';
-import type { TaskGraph } from './graph.js';
+import type { PlannedPackage, TaskGraph } from './graph.js';
 import type { CreateTaskRequest } from './schemas.js';
 import type { SubmitReport } from './submit.js';
 
@@ -16,7 +19,15 @@ export const ARTIFACT_FILES = {
   actions: 'actions.json',
   summary: 'summary.txt',
   submission: 'submission.json',
+  runnableJobs: 'runnable-jobs.json',
+  /** taskcluster-github reads public/github/customCheckRunText.md of a task into its check run. */
+  checkRunText: 'github/customCheckRunText.md',
 } as const;
+
+export interface ArtifactOptions {
+  /** TASKCLUSTER_ROOT_URL, for links to the tasks; without it the table shows bare taskIds. */
+  rootUrl?: string | undefined;
+}
 
 /** task-graph.json, and what `--dry-run` prints: taskId -> createTask body. */
 export function taskGraphJson(graph: TaskGraph): Record<string, CreateTaskRequest> {
@@ -29,28 +40,35 @@ export function planJson(graph: TaskGraph): Record<string, unknown> {
     head: graph.head,
     mode: graph.mode,
     taskGroupId: graph.taskGroupId,
-    packages: graph.tasks.map((t) => ({
-      path: t.packagePath,
-      functionName: t.functionName,
-      revision: t.revision,
-      description: functionDescription(graph.repository, t.packagePath, t.revision),
-      label: t.label,
-      symbol: t.symbol,
-      taskId: t.taskId,
+    packages: graph.packages.map((p) => ({
+      path: p.packagePath,
+      functionName: p.functionName,
+      revision: p.revision,
+      description: functionDescription(graph.repository, p.packagePath, p.revision),
+      label: p.label,
+      symbol: p.symbol,
+      decision: p.verdict,
+      why: p.why,
+      taskId: p.taskId ?? null,
     })),
+    notes: graph.notes,
     skipped: graph.skipped,
   };
 }
 
 export function summaryText(graph: TaskGraph): string {
-  const width = Math.max(5, ...graph.tasks.map((t) => t.label.length));
-  const symbolWidth = Math.max(6, ...graph.tasks.map((t) => t.symbol.length));
+  const width = Math.max(5, ...graph.packages.map((p) => p.label.length));
+  const symbolWidth = Math.max(6, ...graph.packages.map((p) => p.symbol.length));
+  const verdictWidth = Math.max(8, ...graph.packages.map((p) => p.verdict.length));
+  const left = graph.packages.length - graph.packages.filter((p) => p.taskId !== undefined).length;
   return [
     `lambda-sync decision (${graph.mode} mode) for ${graph.repository} at ${graph.head}`,
-    `task group ${graph.taskGroupId}: ${graph.tasks.length} task${graph.tasks.length === 1 ? '' : 's'}${graph.skipped.length ? `, ${graph.skipped.length} package(s) skipped` : ''}`,
+    `task group ${graph.taskGroupId}: ${graph.tasks.length} task${graph.tasks.length === 1 ? '' : 's'}${left ? `, ${left} package(s) with nothing to do` : ''}${graph.skipped.length ? `, ${graph.skipped.length} package(s) skipped` : ''}`,
+    ...(graph.tasks.length === 0 ? ['no package needs a task (add-new-jobs creates any package\'s task on demand)'] : []),
+    ...graph.notes.map((note) => `warning: ${note}`),
     '',
-    `${'LABEL'.padEnd(width)}  ${'SYMBOL'.padEnd(symbolWidth)}  TASK ID`,
-    ...graph.tasks.map((t) => `${t.label.padEnd(width)}  ${t.symbol.padEnd(symbolWidth)}  ${t.taskId}`),
+    `${'LABEL'.padEnd(width)}  ${'SYMBOL'.padEnd(symbolWidth)}  ${'DECISION'.padEnd(verdictWidth)}  ${'TASK ID'.padEnd(22)}  WHY`,
+    ...graph.packages.map((p) => `${p.label.padEnd(width)}  ${p.symbol.padEnd(symbolWidth)}  ${p.verdict.padEnd(verdictWidth)}  ${(p.taskId ?? '-').padEnd(22)}  ${p.why}`),
     ...(graph.skipped.length ? ['', 'skipped:', ...graph.skipped.map((s) => `  ${s.path}: ${s.reason}`)] : []),
     '',
     'scopes needed to create these tasks:',
@@ -59,11 +77,42 @@ export function summaryText(graph: TaskGraph): string {
   ].join('\n');
 }
 
+const WHAT_IT_DOES: Record<PlannedPackage['verdict'], string> = {
+  deploy: 'deploy',
+  check: 'check',
+  'in-sync': 'in sync',
+  'newer-deployed': 'newer deployed',
+  remove: 'remove',
+};
+
+/** Markdown table cells: a `|` or a line break would end the cell. */
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** public/github/customCheckRunText.md: the plan, as the push's or pull request's GitHub check run shows it. */
+export function checkRunText(graph: TaskGraph, options: ArtifactOptions = {}): string {
+  const root = options.rootUrl?.replace(/\/+$/, '');
+  const link = (taskId: string) => (root ? `[${taskId}](${root}/tasks/${taskId})` : `\`${taskId}\``);
+  const withTask = graph.packages.filter((p) => p.taskId !== undefined).length;
+  return [
+    `### lambda-sync: ${withTask} of ${graph.packages.length} package${graph.packages.length === 1 ? '' : 's'} ${withTask === 1 ? 'gets a task' : 'get tasks'} (${graph.mode} mode)`,
+    '',
+    ...graph.notes.map((note) => `> **Warning:** ${cell(note)}\n`),
+    withTask === 0 ? 'No package needs a task. Treeherder\'s "Add new jobs" (or the `add-new-jobs` action) creates any package\'s task on demand.\n' : '',
+    '| package | function | what it does | task |',
+    '| --- | --- | --- | --- |',
+    ...graph.packages.map((p) => `| \`${cell(p.packagePath)}\` | \`${p.functionName}\` | ${WHAT_IT_DOES[p.verdict]}: ${cell(p.why)} | ${p.taskId ? link(p.taskId) : '-'} |`),
+    ...(graph.skipped.length ? ['', ...graph.skipped.map((s) => `- \`${cell(s.path)}\`: no task: ${cell(s.reason)}`)] : []),
+    '',
+  ].join('\n');
+}
+
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-export async function writeDecisionArtifacts(dir: string, graph: TaskGraph): Promise<void> {
-  await mkdir(dir, { recursive: true });
+export async function writeDecisionArtifacts(dir: string, graph: TaskGraph, options: ArtifactOptions = {}): Promise<void> {
+  await mkdir(join(dir, dirname(ARTIFACT_FILES.checkRunText)), { recursive: true });
   await Promise.all([
+    writeFile(join(dir, ARTIFACT_FILES.runnableJobs), json(graph.runnableJobs)),
+    writeFile(join(dir, ARTIFACT_FILES.checkRunText), checkRunText(graph, options)),
     writeFile(join(dir, ARTIFACT_FILES.taskGraph), json(taskGraphJson(graph))),
     writeFile(join(dir, ARTIFACT_FILES.plan), json(planJson(graph))),
     writeFile(join(dir, ARTIFACT_FILES.actions), json(graph.actions)),

@@ -12,6 +12,7 @@ import { cloneAtRevision, type Checkout } from '../repo/clone.js';
 import { git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn } from '../repo/repository-id.js';
 import { writeDecisionArtifacts, writeSubmissionReport } from './artifacts.js';
+import { pullRequestVerdicts } from './changed-packages.js';
 import { buildTaskGraph, type TaskGraph } from './graph.js';
 import { decisionIdentity } from './identity.js';
 import { queueFromEnvironment } from './queue-client.js';
@@ -20,6 +21,7 @@ import type { RetriggerRequest } from './retrigger-request.js';
 import { resolveDecisionSettings, type Mode } from './settings.js';
 import { DEFAULT_CONCURRENCY, submissionError, submitTasks, type SubmitReport } from './submit.js';
 import { assertValidTaskGraph } from './validate-graph.js';
+import { deployVerdicts, type LambdaView, type PackageVerdict } from './verdicts.js';
 
 export interface DecisionOptions {
   /** Folder inside the repository whose packages get tasks. With `revision`, relative to the clone's root. */
@@ -28,6 +30,10 @@ export interface DecisionOptions {
   /** Clone `repoUrl` at this full sha first (as the decision task does), instead of reading the current checkout. */
   revision?: string;
   mode?: Mode;
+  /** Check mode: the pull request's base commit; only packages changed since the merge base get a task. */
+  base?: string;
+  /** Every package gets its task, whatever the decision knows (also `taskcluster.allTasks`). */
+  all?: boolean;
   dryRun?: boolean;
   /** Folder for task-graph.json, plan.json, actions.json, summary.txt. */
   artifacts?: string;
@@ -43,6 +49,12 @@ export interface DecisionOptions {
   queue?: Queue;
   /** The graph's created time; default now. */
   now?: Date;
+  /**
+   * Deploy mode: reads what Lambda runs (the command layer passes src/lambda's
+   * listing and classification). Without it, or when it fails, every package
+   * gets its task; a dry run does not call it.
+   */
+  readLambda?: (plan: Plan, checkout: Checkout | undefined) => Promise<LambdaView>;
 }
 
 export interface DecisionResult {
@@ -71,6 +83,9 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${concurrency}`);
   if (options.revision !== undefined && options.repoUrl === undefined) {
     throw new UsageError('--revision needs --repo-url: the repository to clone at that revision');
+  }
+  if (options.base !== undefined && mode !== 'check') {
+    throw new UsageError('--base is for --mode check (a pull request\'s base commit); deploy mode compares with what Lambda runs');
   }
   // Before any slow work: outside a task only a dry run makes sense.
   const identity = decisionIdentity(env, { dryRun, taskGroupId: options.taskGroupId, logger });
@@ -109,11 +124,20 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
     ];
 
     // Packages and their config come from the head commit, which is what every task clones.
-    const graph = buildTaskGraph(plan, settings, { ...identity, owner, repoUrl, now: options.now ?? new Date(), decisionArgs }, options.retrigger);
+    const notes: string[] = [];
+    const verdicts = options.retrigger ? undefined : await packageVerdicts(plan, { ...options, mode }, checkout, logger, notes);
+    const graph = buildTaskGraph(
+      plan,
+      settings,
+      { ...identity, owner, repoUrl, now: options.now ?? new Date(), decisionArgs },
+      { ...(options.retrigger ? { request: options.retrigger } : {}), ...(verdicts ? { verdicts } : {}), notes },
+    );
     logger.info(`task graph: ${graph.tasks.length} task(s) in task group ${graph.taskGroupId} (${mode} mode)`);
+    if (!options.retrigger) for (const p of graph.packages) logger.info(`${p.packagePath}: ${p.verdict}: ${p.why}`);
+    if (!options.retrigger && graph.tasks.length === 0) logger.info('no package needs a task');
     for (const skipped of graph.skipped) logger.warn(`${skipped.path}: no task: ${skipped.reason}`);
     assertValidTaskGraph(graph);
-    if (options.artifacts) await writeDecisionArtifacts(options.artifacts, graph);
+    if (options.artifacts) await writeDecisionArtifacts(options.artifacts, graph, { rootUrl: env.TASKCLUSTER_ROOT_URL });
     if (!queue) return { graph };
 
     const report = await submitTasks(queue, graph.tasks, { concurrency, logger });
@@ -123,4 +147,37 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
   } finally {
     if (checkout) await rm(checkout.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What the decision knows of each package before the graph: in check mode
+ * with a base, which packages the pull request changed. Undefined: every
+ * package gets its task.
+ */
+async function packageVerdicts(
+  plan: Plan,
+  options: DecisionOptions & { mode: Mode },
+  checkout: Checkout | undefined,
+  logger: Logger,
+  notes: string[],
+): Promise<Map<string, PackageVerdict> | undefined> {
+  if (options.all) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (--all)' }]));
+  if (plan.rootConfig.taskcluster?.allTasks) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (taskcluster.allTasks in lambda-sync.yml)' }]));
+  if (options.mode === 'check' && options.base !== undefined) {
+    return pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, ...(checkout ? { checkout } : {}), logger });
+  }
+  if (options.mode === 'deploy' && options.readLambda && !options.dryRun) {
+    const paths = plan.packages.map((p) => p.path);
+    try {
+      const view = await logger.step(`read what Lambda runs for ${paths.length} packages`, () => options.readLambda!(plan, checkout));
+      return deployVerdicts(view, paths);
+    } catch (error) {
+      // Never a missed deploy, never a failed decision for this: the tasks check Lambda themselves.
+      const note = `Lambda could not be read (${redactUrlsIn(error instanceof Error ? error.message.split('\n')[0]! : String(error))}), so every package gets a task`;
+      logger.warn(note);
+      notes.push(note);
+      return new Map(paths.map((path) => [path, { verdict: 'deploy', why: 'Lambda could not be read' }]));
+    }
+  }
+  return undefined;
 }

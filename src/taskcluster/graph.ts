@@ -1,8 +1,10 @@
 // The task graph, built in phases as taskgraph does (TASKCLUSTER.md §4.3):
 //
-//   packageTasks   one labelled task per package (`deploy <path>`), with its symbol
-//   targetTasks    which of them to create, and how many copies (all, once,
-//                  for a decision; the requested labels for a retrigger)
+//   packageTasks   one labelled task per package (`deploy <path>`), with its symbol:
+//                  the full task set, which runnable-jobs.json lists
+//   targetTasks    which of them to create, and how many copies (for a
+//                  decision, once each package whose verdict needs a task;
+//                  the requested labels for a retrigger or add-new-jobs)
 //   assignTaskIds  labels are stable names; taskIds come last, derived
 //   definitions    the createTask bodies, all with one created/deadline/expires
 //
@@ -20,7 +22,8 @@ import type { DecisionSettings } from './settings.js';
 import { assignSymbols } from './symbols.js';
 import { packageLabel, packageTaskDefinition } from './task-definition.js';
 import { deriveTaskId } from './task-ids.js';
-import { treeherderRoute } from './treeherder.js';
+import { treeherderConfig, treeherderRoute } from './treeherder.js';
+import { needsTask, taskFor, type PackageVerdict } from './verdicts.js';
 
 /** What the graph needs of a plan (src/packages/plan.ts): synthetic plans work as well. */
 export interface GraphPlan {
@@ -69,6 +72,29 @@ export interface SkippedPackage {
   reason: string;
 }
 
+/** Every package of the graph with the decision's verdict: plan.json, the summary, the check run. */
+export interface PlannedPackage extends PackageTask, PackageVerdict {
+  /** Its task in this graph; undefined when the verdict needs none. */
+  taskId: string | undefined;
+}
+
+/** One entry of runnable-jobs.json, keyed by label (taskgraph's full_task_graph_to_runnable_jobs). */
+export interface RunnableJob {
+  symbol: string;
+  groupSymbol?: string;
+  groupName?: string;
+  platform?: string;
+}
+
+export interface GraphOptions {
+  /** Re-create only these labels (the retrigger and add-new-jobs actions); verdicts then play no part. */
+  request?: RetriggerRequest;
+  /** Per package path; a package without one gets its task (`deploy` or `check` by mode). */
+  verdicts?: ReadonlyMap<string, PackageVerdict>;
+  /** What people must know about how the verdicts were reached (Lambda unreadable, ...): shown in the summary and the check run. */
+  notes?: string[];
+}
+
 export interface TaskGraph {
   repository: RepositoryId;
   head: string;
@@ -76,6 +102,12 @@ export interface TaskGraph {
   taskGroupId: string;
   creatorTaskId: string;
   tasks: GraphTask[];
+  /** Warnings about the decision itself (GraphOptions.notes). */
+  notes: string[];
+  /** Every committed package, with or without a task. */
+  packages: PlannedPackage[];
+  /** Every package's task, created or not: what Treeherder's "Add new jobs" offers. */
+  runnableJobs: Record<string, RunnableJob>;
   skipped: SkippedPackage[];
   actions: ActionsJson;
   /** Every scope createTask demands for these tasks: what the creating task must hold. */
@@ -103,9 +135,11 @@ export function packageTasks(plan: GraphPlan): { tasks: PackageTask[]; skipped: 
   return { tasks, skipped };
 }
 
-/** Phase 2. Every task once for a decision; for a retrigger, `times` copies of each requested label. */
-export function targetTasks(tasks: readonly PackageTask[], request?: RetriggerRequest): TargetTask[] {
-  if (!request) return tasks.map((task) => ({ ...task, copy: 0, force: false }));
+/** Phase 2. For a decision, once each task whose package needs one; for a retrigger, `times` copies of each requested label. */
+export function targetTasks(tasks: readonly PackageTask[], request?: RetriggerRequest, verdicts?: ReadonlyMap<string, PackageVerdict>): TargetTask[] {
+  if (!request) {
+    return tasks.filter((task) => needsTask(verdicts?.get(task.packagePath)?.verdict ?? 'deploy')).map((task) => ({ ...task, copy: 0, force: false }));
+  }
   const byLabel = new Map(tasks.map((task) => [task.label, task]));
   const unknown = request.requests.flatMap((r) => r.tasks).filter((label) => !byLabel.has(label));
   if (unknown.length > 0) {
@@ -133,18 +167,32 @@ export function assignTaskIds(targets: readonly TargetTask[], creatorTaskId: str
   return targets.map((target) => ({ ...target, taskId: deriveTaskId(creatorTaskId, target.label, target.copy) }));
 }
 
+/** runnable-jobs.json: each label with its task's Treeherder symbol, group and platform. */
+export function runnableJobs(tasks: readonly PackageTask[], settings: DecisionSettings): Record<string, RunnableJob> {
+  return Object.fromEntries(
+    tasks.map((task) => {
+      const th = treeherderConfig(settings.treeherder, task.symbol);
+      const job: RunnableJob = { symbol: th.symbol };
+      if (th.groupSymbol !== undefined) job.groupSymbol = th.groupSymbol;
+      if (th.groupName !== undefined) job.groupName = th.groupName;
+      if (th.machine?.platform) job.platform = th.machine.platform;
+      return [task.label, job];
+    }),
+  );
+}
+
 /** Phases 1-4 and the actions that go with the graph. */
-export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, context: GraphContext, request?: RetriggerRequest): TaskGraph {
+export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, context: GraphContext, options: GraphOptions = {}): TaskGraph {
+  const { request, verdicts } = options;
   const { tasks: all, skipped } = packageTasks(plan);
-  const withIds = assignTaskIds(targetTasks(all, request), context.creatorTaskId);
+  const withIds = assignTaskIds(targetTasks(all, request, verdicts), context.creatorTaskId);
   const times = {
     created: context.now.toJSON(),
     deadline: fromReference(settings.deadline, context.now),
     expires: fromReference(settings.expires, context.now),
   };
-  const tasks: GraphTask[] = withIds.map((task) => ({
-    ...task,
-    definition: packageTaskDefinition({
+  const definitionOf = (task: TargetTask & { taskId: string }): CreateTaskRequest =>
+    packageTaskDefinition({
       settings,
       repository: plan.repository,
       repoUrl: context.repoUrl,
@@ -158,11 +206,14 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
       owner: context.owner,
       times,
       force: task.force,
-    }),
-  }));
-  // All package tasks of one graph demand the same scopes (one queue, route,
-  // secret...), so these are also what an action task needs to re-create any.
-  const scopes = scopesToCreateAll(tasks.map((t) => t.definition));
+    });
+  const tasks: GraphTask[] = withIds.map((task) => ({ ...task, definition: definitionOf(task) }));
+  // The scopes to create any package's task, also one this graph leaves out:
+  // what the decision's role grants, and all an add-new-jobs action task
+  // needs, even when this graph has no task at all.
+  const scopes = scopesToCreateAll(
+    all.map((task) => definitionOf({ ...task, copy: 0, force: false, taskId: deriveTaskId(context.creatorTaskId, task.label) })),
+  );
   const route = treeherderRoute(settings.treeherder.project, plan.head);
   const actions = buildActionsJson({
     settings,
@@ -172,6 +223,12 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
     source: context.repoUrl,
     owner: context.owner,
   });
+  const taskIdOf = new Map(tasks.filter((t) => t.copy === 0).map((t) => [t.packagePath, t.taskId]));
+  // An action lists only what it was asked for; a decision, every package.
+  const packages = (request ? all.filter((task) => taskIdOf.has(task.packagePath)) : all).map((task) => {
+    const verdict = request ? taskFor(settings.mode, 'requested by an action') : (verdicts?.get(task.packagePath) ?? taskFor(settings.mode, 'every package gets a task'));
+    return { ...task, ...verdict, taskId: taskIdOf.get(task.packagePath) };
+  });
   return {
     repository: plan.repository,
     head: plan.head,
@@ -179,6 +236,9 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
     taskGroupId: context.taskGroupId,
     creatorTaskId: context.creatorTaskId,
     tasks,
+    packages,
+    notes: options.notes ?? [],
+    runnableJobs: runnableJobs(all, settings),
     skipped,
     actions,
     scopes,

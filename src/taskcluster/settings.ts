@@ -38,7 +38,19 @@ export interface DecisionSettings {
   };
   /** The Taskcluster secret the deploy tasks read their AWS keys from; undefined in check mode. */
   awsSecret: string | undefined;
+  /** docker-worker cache volume for npm's cache; pull-request tasks get their own, so they cannot fill a deploy's. */
+  npmCache: string | undefined;
+  /** Package tasks carry the `checks` route (each its own GitHub check run). */
+  checks: boolean;
+  /**
+   * Deploy mode: what of lambda-sync.yml a task needs to ask Lambda before
+   * it clones (`deploy --root-config`); undefined in check mode.
+   */
+  lambdaAccess: Pick<RootConfig, 'region' | 'aws'> | undefined;
 }
+
+/** Where the npm cache volume is mounted in the image (npm's default cache of the image's user `node`). */
+export const NPM_CACHE_PATH = '/home/node/.npm';
 
 /** The image the tasks run when the config names none: the project's published image at this tool's version. */
 export function defaultImage(version = toolVersion()): string {
@@ -122,5 +134,13 @@ export function resolveDecisionSettings(config: RootConfig, mode: Mode, reposito
       tier: (th.tier ?? DEFAULTS.tier) as 1 | 2 | 3,
     },
     awsSecret,
+    npmCache: tc.npmCache === undefined ? undefined : mode === 'deploy' ? tc.npmCache : `${tc.npmCache}-pr`,
+    checks: tc.checks ?? false,
+    lambdaAccess: mode === 'deploy'
+      ? {
+          ...(config.region ? { region: config.region } : {}),
+          aws: { secret: awsSecret!, ...(config.aws?.deployRoleArn ? { deployRoleArn: config.aws.deployRoleArn } : {}) },
+        }
+      : undefined,
   };
 }

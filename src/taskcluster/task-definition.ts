@@ -6,11 +6,14 @@ import type { RepositoryId } from '../repo/repository-id.js';
 import { functionDescription } from '../packages/description.js';
 import { packageSourceUrl } from './repo-url.js';
 import type { CreateTaskRequest, DockerWorkerPayload } from './schemas.js';
-import type { DecisionSettings } from './settings.js';
+import { NPM_CACHE_PATH, type DecisionSettings } from './settings.js';
 import { treeherderConfig, treeherderRoute } from './treeherder.js';
 
 /** Tag `kind` of every package task; the retrigger action applies to tasks carrying it. */
 export const PACKAGE_TASK_KIND = 'lambda-sync-deploy';
+
+/** taskcluster-github reports a task carrying this route as a GitHub check run (of the group it created). */
+export const CHECKS_ROUTE = 'checks';
 
 /** The env switch a deploy task reads: "1" redeploys even when Lambda already has the revision. */
 export const FORCE_ENV = 'LAMBDA_SYNC_FORCE';
@@ -40,10 +43,27 @@ export interface PackageTaskInput {
   force: boolean;
 }
 
-/** The args to the image's entrypoint (`lambda-sync`). */
-export function packageCommand(input: Pick<PackageTaskInput, 'settings' | 'packagePath' | 'repoUrl' | 'head'>): string[] {
+/** Where a package task writes result.json and bundle-files.txt; published as public/lambda-sync/. */
+export const TASK_REPORT_DIR = '/home/node/lambda-sync';
+export const TASK_REPORT_ARTIFACT = 'public/lambda-sync';
+
+/**
+ * The args to the image's entrypoint (`lambda-sync`). A deploy task also
+ * gets its package's revision, function and the config to reach Lambda, so
+ * that it answers from one GetFunction, without cloning, when the function
+ * already runs that revision.
+ */
+export function packageCommand(input: Pick<PackageTaskInput, 'settings' | 'packagePath' | 'repoUrl' | 'head' | 'revision' | 'functionName'>): string[] {
   const command = ['deploy', input.packagePath, '--repo-url', input.repoUrl, '--revision', input.head];
-  return input.settings.mode === 'check' ? [...command, '--check'] : command;
+  const { lambdaAccess } = input.settings;
+  if (input.settings.mode === 'check') return [...command, '--check', '--artifacts', TASK_REPORT_DIR];
+  return [
+    ...command,
+    '--package-revision', input.revision,
+    '--function-name', input.functionName,
+    ...(lambdaAccess ? ['--root-config', JSON.stringify(lambdaAccess)] : []),
+    '--artifacts', TASK_REPORT_DIR,
+  ];
 }
 
 function describeTask(input: PackageTaskInput): string {
@@ -70,15 +90,30 @@ function packagePayload(input: PackageTaskInput): DockerWorkerPayload {
     // Ours last: the switch must mean what the action asked for.
     env: { ...settings.env, [FORCE_ENV]: input.force ? '1' : '0' },
     maxRunTime: settings.maxRunTime,
+    // No `expires`: docker-worker then uses the task's, and the payload stays
+    // the same for a retrigger or a rerun of the decision (createTask is idempotent only then).
+    artifacts: { [TASK_REPORT_ARTIFACT]: { type: 'directory', path: TASK_REPORT_DIR } },
   };
   // Only deploy tasks read a secret (through the proxy); check tasks get neither.
   if (settings.mode === 'deploy') payload.features = { taskclusterProxy: true };
+  if (settings.npmCache) {
+    payload.cache = { [settings.npmCache]: NPM_CACHE_PATH };
+    payload.env!.npm_config_cache = NPM_CACHE_PATH;
+  }
   return payload;
+}
+
+/** The task's own scopes: its secret (deploy mode) and its cache volume. */
+function packageScopes(settings: DecisionSettings): string[] {
+  return [
+    ...(settings.mode === 'deploy' && settings.awsSecret ? [`secrets:get:${settings.awsSecret}`] : []),
+    ...(settings.npmCache ? [`docker-worker:cache:${settings.npmCache}`] : []),
+  ];
 }
 
 export function packageTaskDefinition(input: PackageTaskInput): CreateTaskRequest {
   const { settings } = input;
-  const routes = [...new Set([treeherderRoute(settings.treeherder.project, input.head), ...settings.routes])];
+  const routes = [...new Set([treeherderRoute(settings.treeherder.project, input.head), ...(settings.checks ? [CHECKS_ROUTE] : []), ...settings.routes])];
   return {
     taskQueueId: settings.taskQueueId,
     schedulerId: settings.schedulerId,
@@ -92,7 +127,7 @@ export function packageTaskDefinition(input: PackageTaskInput): CreateTaskReques
     created: input.times.created,
     deadline: input.times.deadline,
     expires: input.times.expires,
-    scopes: settings.mode === 'deploy' && settings.awsSecret ? [`secrets:get:${settings.awsSecret}`] : [],
+    scopes: packageScopes(settings),
     payload: packagePayload(input),
     metadata: {
       name: packageLabel(input.packagePath),

@@ -7,7 +7,8 @@
  *   branch role `assume:repo:<host>/<owner>/<repo>:branch:<branch>`;
  * - pull request (opened, synchronize, reopened) by a collaborator: a
  *   decision task in check mode with the `:pull-request` role, whose tasks
- *   only bundle (no secret, no AWS);
+ *   only bundle (no secret, no AWS), given the base commit
+ *   (`--base pull_request.base.sha`) so that only changed packages get one;
  * - anything else (other branches, tags, deleted branches, releases): no task.
  */
 export interface TaskclusterYmlOptions {
@@ -39,11 +40,12 @@ export function renderTaskclusterYml(options: TaskclusterYmlOptions): string {
   return `# Starts lambda-sync's decision task (written by \`lambda-sync init\`).
 # Taskcluster-GitHub renders this file with JSON-e for every GitHub event:
 #   push to the deploy branch -> decision task in deploy mode
-#   pull request              -> decision task in check mode (bundles only, no AWS)
+#   pull request              -> decision task in check mode (bundles only, no AWS),
+#                                checking only the packages the pull request changes
 #   anything else             -> nothing
 # The decision task clones the repository at the event's revision, finds the
 # packages and their revisions, and creates one check-and-deploy task per
-# package in its own task group. Its scopes come from the repository's roles:
+# package with work in its own task group. Its scopes come from the repository's roles:
 #   assume:repo:github.com/<owner>/<repo>:branch:<deploy branch>   (pushes)
 #   assume:repo:github.com/<owner>/<repo>:pull-request             (pull requests)
 # See README.md, "Setting it up on Taskcluster", for what those roles must grant.
@@ -120,6 +122,10 @@ tasks:
                 - '\${mode}'
                 - --owner
                 - '\${owner}'
+                - $if: 'mode == "check"'
+                  then: --base
+                - $if: 'mode == "check"'
+                  then: '\${event.pull_request.base.sha}'
                 - --artifacts
                 - ${DECISION_ARTIFACTS_DIR}
               maxRunTime: 1800

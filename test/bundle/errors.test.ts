@@ -124,6 +124,48 @@ const cases: ErrorCase[] = [
     code: 2,
     message: [/fn\/lambda\.yml: include: nothing to bundle/],
   },
+  {
+    name: 'handler file missing (the handler set in lambda.yml)',
+    setup: (repo) => void repo.remove('fn/main.js').write('fn/index.js', 'exports.handler = async () => 1;\n').commit(),
+    code: 2,
+    message: [/^error: fn\/lambda\.yml: handler: main\.handler needs main\.js, main\.mjs or main\.cjs in the bundle of fn, and it has none of them/m],
+  },
+  {
+    name: 'handler file missing (the default, config in package.json)',
+    setup: (repo) => {
+      repo.remove('fn/lambda.yml').remove('fn/main.js').write('fn/handler.js', 'exports.handler = async () => 1;\n');
+      repo.writeJson('fn/package.json', { name: 'fn', version: '1.0.0', dependencies: { greeting: 'file:../shared/greeting' }, devDependencies: { 'test-helper': 'file:../shared/test-helper' }, lambda: { dependsOn: ['shared/greeting'] } }).commit();
+    },
+    code: 2,
+    message: [/^error: fn\/package\.json: lambda\.handler: is not set, so it is the default main\.handler, which needs main\.js, main\.mjs or main\.cjs/m],
+  },
+  {
+    name: 'handler imports a dev dependency (pruned from the bundle)',
+    setup: (repo) => void repo.write('fn/main.js', "const { greet } = require('greeting');\nconst { helper } = require('test-helper');\nexports.handler = async () => greet(helper);\n").commit(),
+    code: 2,
+    message: [/fn\/main\.js:2: require\("test-helper"\) does not resolve/, /test-helper is only in "devDependencies" of fn\/package\.json, which do not ship: move it to "dependencies"/],
+  },
+  {
+    name: 'handler requires the AWS SDK v2, which nodejs24.x does not provide',
+    setup: (repo) => void repo.write('fn/main.js', "const AWS = require('aws-sdk');\nexports.handler = async () => new AWS.S3();\n").commit(),
+    code: 2,
+    message: [/fn\/main\.js:1: require\("aws-sdk"\) does not resolve/, /the AWS SDK v2 \(aws-sdk\) is not provided/],
+  },
+  {
+    name: 'a module the handler needs, left out by exclude',
+    setup: (repo) => void repo.write('fn/lambda.yml', 'dependsOn: [shared/greeting]\nexclude: [lib]\n').write('fn/main.js', "const { util } = require('./lib/util');\nexports.handler = async () => util;\n").commit(),
+    code: 2,
+    message: [/fn\/main\.js:1: require\("\.\/lib\/util"\) does not resolve/, /lib\/util\.js is installed but exclude in fn\/lambda\.yml keeps it out of the bundle/],
+  },
+  {
+    name: 'python handler whose function is not defined',
+    setup: (repo) => {
+      repo.remove('fn/package.json').remove('fn/package-lock.json').remove('fn/main.js');
+      repo.write('fn/lambda.yml', 'runtime: python3.13\nhandler: app.lambda_handler\n').write('fn/app.py', 'def handler(event, context):\n    return 1\n').commit();
+    },
+    code: 2,
+    message: [/^error: fn\/lambda\.yml: handler: app\.lambda_handler: app\.py defines no lambda_handler at its top level/m],
+  },
 ];
 
 describe('bundle errors, through the CLI', () => {

@@ -74,6 +74,8 @@ describe('Lambda double: lifecycle', () => {
   });
 
   it('refuses updates while Pending and while InProgress with 409, which the SDK does not retry', async () => {
+    // Long enough that the next call still finds it Pending on a loaded machine (50 ms was not).
+    server.inject.slowTransitions(1000);
     await lambda.send(new CreateFunctionCommand(input('fn')));
     const pending = await sdkFailure(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: ZIP })));
     assert.equal(pending.name, 'ResourceConflictException');

@@ -57,7 +57,7 @@ test('a push to the deploy branch gives one decision task in deploy mode, with t
     '--mode', 'deploy',
     '--owner', 'owlishDeveloper@users.noreply.github.com',
     '--artifacts', '/home/node/artifacts',
-  ]);
+  ], 'a push has no --base: deploy mode compares with what Lambda runs');
   assert.equal(payload.image, 'lambda-sync/lambda-sync:9.9.9');
   assert.equal(payload.features.taskclusterProxy, true);
   assert.equal(payload.artifacts.public!.path, '/home/node/artifacts');
@@ -76,6 +76,10 @@ test('a pull request gives a check-mode decision task with the pull-request role
   assert.deepEqual(task!.routes, ['checks'], 'no Treeherder route for pull requests');
   const command = (task!.payload as { command: string[] }).command;
   assert.deepEqual(command.slice(0, 7), ['decision', '--repo-url', 'https://github.com/TaskclusterRobot/hooks-testing', '--revision', 'b12ead3c5f3499e34356c970e20d7858f1747542', '--mode', 'check']);
+  // Only what the pull request changes gets a check task: the decision compares with its base.
+  const baseSha = ((pullRequest.pull_request as Record<string, unknown>).base as { sha: string }).sha;
+  assert.match(baseSha, /^[0-9a-f]{40}$/);
+  assert.deepEqual(command.slice(command.indexOf('--base'), command.indexOf('--base') + 2), ['--base', baseSha]);
 });
 
 const nothing: Array<[string, string, string, Record<string, unknown>]> = [

@@ -87,7 +87,7 @@ describe('classify', () => {
       a: 'behind', b: 'newer-deployed', c: 'missing', d: 'config-drift', e: 'failed', f: 'foreign', g: 'unknown-revision',
     });
     const a = result.packages.find((x) => x.path === 'a')!;
-    assert.equal(a.commitsBehind, 2);
+    assert.equal(a.commitsBehind, 1, 'only the commit that changed a counts, not the README one');
     assert.equal(a.deployedRevision, first);
     assert.deepEqual(result.packages.find((x) => x.path === 'd')!.drift, [{ field: 'memory', repository: 128, lambda: 512 }]);
     assert.match(result.packages.find((x) => x.path === 'e')!.detail, /State Failed: The role defined .* \(InsufficientRolePermissions\)/);

@@ -119,6 +119,47 @@ describe('lambda-sync deploy', () => {
   });
 });
 
+describe('a task given its package\'s revision (--package-revision, --function-name)', () => {
+  before(() => {
+    repo = repoWithPackages(['fn-a']);
+  });
+  after(() => repo.cleanup());
+  afterEach(() => server.reset());
+
+  it('answers from one GetFunction, with no clone, when the function runs it, and records that in result.json', async () => {
+    const revision = repo.head();
+    const env = redirectGitEnv(repo);
+    const cwd = (await import('node:os')).tmpdir();
+    const created = json(await deploy(['fn-a', '--repo-url', REPO_URL, '--revision', revision, '--json'], env, cwd));
+    const task = ['fn-a', '--repo-url', REPO_URL, '--revision', revision, '--package-revision', revision, '--function-name', created.functionName as string, '--root-config', '{"region":"us-east-1"}'];
+    server.calls.length = 0;
+    const artifacts = (await import('../support/git-repo.js')).tempDir();
+    const again = await deploy([...task, '--json', '--artifacts', artifacts], env, cwd);
+    assert.deepEqual(json(again), { ...created, action: 'skipped' });
+    assert.deepEqual(server.calls.map((c) => c.operation), ['GetFunction']);
+    assert.doesNotMatch(again.stderr, /clone/);
+    const result = JSON.parse((await import('node:fs')).readFileSync(`${artifacts}/result.json`, 'utf8')) as Record<string, unknown>;
+    assert.deepEqual([result.action, result.cloned, result.revisions, (result.apiCalls as Array<{ operation: string }>).map((c) => c.operation)], ['skipped', false, { head: revision, package: revision }, ['GetFunction']]);
+
+    // Forced (a retrigger with force): the pre-check is left out, the task clones and redeploys.
+    server.calls.length = 0;
+    const forced = await deploy([...task, '--json'], { ...env, LAMBDA_SYNC_FORCE: '1' }, cwd);
+    assert.equal(json(forced).action, 'updated');
+    assert.match(forced.stderr, /clone/);
+  });
+
+  it('clones and deploys when the function runs another revision', async () => {
+    const env = redirectGitEnv(repo);
+    const cwd = (await import('node:os')).tmpdir();
+    const old = repo.head();
+    const first = json(await deploy(['fn-a', '--repo-url', REPO_URL, '--revision', old, '--json'], env, cwd));
+    const revision = repo.write('fn-a/main.js', 'exports.handler = async () => 2;\n').commit('v2');
+    const out = await deploy(['fn-a', '--repo-url', REPO_URL, '--revision', revision, '--package-revision', revision, '--function-name', first.functionName as string, '--json'], env, cwd);
+    assert.deepEqual([json(out).action, json(out).revision], ['updated', revision]);
+    assert.match(out.stderr, /does not run fn-a@\w+: cloning to check and deploy/);
+  });
+});
+
 describe('bad input exits 2 with a message that says what is wrong', () => {
   before(() => {
     repo = repoWithPackages(['fn-a']);
@@ -140,6 +181,9 @@ describe('bad input exits 2 with a message that says what is wrong', () => {
     ['a package with uncommitted changes', ['deploy', 'dirty'], {}, /dirty has uncommitted changes, left out: dirty\/main\.js;.*\n.*--allow-dirty/],
     ['a package never committed', ['deploy', 'fresh', '--allow-dirty'], {}, /fresh has never been committed/],
     ['no AWS region', ['deploy', 'fn-a'], { AWS_REGION: '' }, /no AWS region is set\n.*region/],
+    ['--package-revision without --function-name', ['deploy', 'fn-a', '--package-revision', 'a'.repeat(40)], {}, /--package-revision and --function-name go together/],
+    ['a --root-config that is not JSON', ['deploy', 'fn-a', '--package-revision', 'a'.repeat(40), '--function-name', 'f', '--root-config', '{region'], {}, /error: --root-config: is not valid JSON/],
+    ['a --root-config the schema refuses', ['deploy', 'fn-a', '--package-revision', 'a'.repeat(40), '--function-name', 'f', '--root-config', '{"aws":{"secrett":"x"}}'], {}, /error: --root-config: aws\.secrett: unknown key/],
     ['sync --concurrency 0', ['sync', '--concurrency', '0'], {}, /--concurrency <n>' argument '0' is invalid/],
     ['sync --concurrency many', ['sync', '--concurrency', 'many'], {}, /argument 'many' is invalid/],
     ['sync --concurrency 1000', ['sync', '--concurrency', '1000'], {}, /from 1 to 256/],
@@ -163,6 +207,29 @@ describe('bad input exits 2 with a message that says what is wrong', () => {
       server.calls.length = 0;
     } finally {
       noRole.cleanup();
+    }
+  });
+
+  it('a bundle that would not run (handler file missing, an import that resolves nowhere): exit 2, nothing created, in deploy and in sync', async () => {
+    const broken = repoWithPackages(['no-main', 'bad-import']);
+    try {
+      broken.remove('no-main/main.js').write('no-main/index.js', 'exports.handler = async () => 1;\n');
+      broken.write('bad-import/main.js', "const AWS = require('aws-sdk');\nexports.handler = async () => new AWS.S3();\n").commit('broken');
+      const noMain = await runCli(['deploy', 'no-main'], { cwd: broken.dir, env: cliEnv(server) });
+      assert.equal(noMain.code, 2, noMain.stderr);
+      assert.match(noMain.stderr, /error: no-main\/package\.json: lambda\.handler: is not set, so it is the default main\.handler, which needs main\.js, main\.mjs or main\.cjs in the bundle of no-main/);
+      const badImport = await runCli(['deploy', 'bad-import'], { cwd: broken.dir, env: cliEnv(server) });
+      assert.equal(badImport.code, 2, badImport.stderr);
+      assert.match(badImport.stderr, /bad-import\/main\.js:1: require\("aws-sdk"\) does not resolve/);
+      const sync = await runCli(['sync'], { cwd: broken.dir, env: cliEnv(server) });
+      assert.equal(sync.code, 1, sync.stderr);
+      assert.match(sync.stdout, /^bad-import +failed .*does not resolve/m);
+      assert.match(sync.stdout, /^no-main +failed .*lambda\.handler: is not set/m);
+      assert.deepEqual(server.functions(), [], 'nothing created');
+      assert.deepEqual([...new Set(server.calls.map((c) => c.operation))], ['GetFunction']);
+      server.calls.length = 0;
+    } finally {
+      broken.cleanup();
     }
   });
 });

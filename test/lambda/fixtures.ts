@@ -26,7 +26,10 @@ export const FAST_WAIT: WaitOptions = { minDelay: 0.02, maxDelay: 0.1, maxWaitTi
 
 export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageConfig {
   return {
+    name: undefined,
     ...BUILTIN_PACKAGE_DEFAULTS,
+    handlerSource: { kind: 'default', value: BUILTIN_PACKAGE_DEFAULTS.handler },
+    checkImports: true,
     environment: {},
     role: ROLE,
     dependsOn: [],

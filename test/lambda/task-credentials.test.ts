@@ -10,7 +10,8 @@ import type { TestRepo } from '../support/git-repo.js';
 import { startLambdaServer, type LambdaServer } from '../support/lambda-server.js';
 import { QueueServer } from '../support/queue-server.js';
 import { startStsServer, type StsServer } from '../support/sts-server.js';
-import { ROLE, cliEnv, repoWithPackages } from './fixtures.js';
+import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ROLE, cliEnv, repoWithPackages, seedPackageFunction } from './fixtures.js';
 
 const SECRET_NAME = 'repo:github.com/example/functions:aws-deploy';
 const DEPLOY_ROLE = 'arn:aws:iam::123456789012:role/lambda-sync-deployer';
@@ -104,6 +105,34 @@ describe('deploy in a task', () => {
     assert.match(result.stdout, /^fn-b\s+failed\s.*state Failed/m);
     assert.match(result.stderr, /^GetFunction fn-a-\w+: 200 \(\d+ ms\)$/m, 'every call, with its function');
     assert.equal(sts.calls.filter((c) => c.action === 'AssumeRole').length - before, 2);
+  });
+
+  it('sync --prune in a task: the listing reads under a read-only session, and the removal\'s session may only read and delete its one function', async () => {
+    // fn-b's failed creation is cleared by hand, as the hint says; and a package removed from the repository is still deployed.
+    const admin = new LambdaClient(lambda.clientConfig());
+    const failed = lambda.functions().find((f) => f.configuration.State === 'Failed')!.name;
+    await admin.send(new DeleteFunctionCommand({ FunctionName: failed }));
+    admin.destroy();
+    seedPackageFunction(lambda, { path: 'fn-gone', functionName: 'fn-gone-0123456789abcdef', revision: repo.head() });
+    const before = sts.calls.length;
+    const result = await asTask('sync --prune', ['sync', '--prune']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^fn-gone\s+deleted\s/m);
+    assert.equal(lambda.function('fn-gone-0123456789abcdef'), undefined);
+    const policies = sts.calls.slice(before).filter((c) => c.action === 'AssumeRole').map((c) => c.policy as { Statement: Array<{ Sid: string; Action: string | string[]; Resource: string | string[] }> });
+    const removal = policies.find((p) => p.Statement[0]!.Sid === 'RemoveOneFunction')!;
+    const gone = lambda.arn('fn-gone-0123456789abcdef');
+    assert.deepEqual(removal.Statement.map((st) => [[st.Action].flat().sort(), st.Resource]), [
+      [['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:ListAliases', 'lambda:ListVersionsByFunction'], [gone, `${gone}:*`]],
+    ]);
+    const listing = policies.find((p) => p.Statement[0]!.Sid === 'ListTheAccount')!;
+    assert.deepEqual(listing.Statement.map((st) => [st.Action, st.Resource]), [
+      ['lambda:ListFunctions', '*'],
+      [['lambda:ListTags', 'lambda:GetFunction'], [lambda.arn('*'), `${lambda.arn('*')}:*`]],
+    ]);
+    const deletes = lambda.callsTo('DeleteFunction', 'fn-gone-0123456789abcdef');
+    assert.equal(deletes.length, 1);
+    assert.equal(deletes[0]!.status, 204, 'the double enforced the session policy and allowed it');
   });
 
   it('never prints a credential: not the secret\'s keys, not the session\'s', () => {

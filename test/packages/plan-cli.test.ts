@@ -9,12 +9,12 @@ import type { RepositoryId } from '../../src/repo/repository-id.js';
 interface PlanJson {
   repository: string;
   head: string;
-  packages: Array<{ path: string; functionName: string; revision: string | null; description: string | null; handler: string; runtime: string; memory: number; timeout: number; dirty: boolean }>;
+  packages: Array<{ path: string; functionName: string; revision: string | null; description: string | null; handler: string; runtime: string; architecture: string; memory: number; timeout: number; role: string | null; dirty: boolean }>;
 }
 
 function repoWithPackages(): TestRepo {
   const repo = new TestRepo();
-  repo.addPackage('functions/one', { lambdaYml: 'handler: src/app.main\nmemory: 512\ntimeout: 20\nruntime: nodejs22.x\n' });
+  repo.addPackage('functions/one', { lambdaYml: 'handler: src/app.main\nmemory: 512\ntimeout: 20\nruntime: nodejs22.x\narchitecture: arm64\n' });
   repo.addPackage('functions/two', { lambda: { environment: { STAGE: 'prod' } } });
   repo.addPackage('tools/three', { lambda: {} });
   repo.addPackage('not-a-lambda'); // package.json without "lambda": not a package by default
@@ -44,14 +44,17 @@ test('plan --json lists packages with names, full revisions, descriptions and co
     description: `github.com/owner/functions/functions/one@${head}`,
     handler: 'src/app.main',
     runtime: 'nodejs22.x',
+    architecture: 'arm64',
     memory: 512,
     timeout: 20,
+    role: null,
     dirty: false,
     uncommittedFiles: [],
     unpinned: false,
   });
   assert.equal(two!.handler, 'main.handler');
   assert.equal(two!.runtime, 'nodejs24.x');
+  assert.equal(two!.architecture, 'x86_64', 'the default architecture');
   assert.equal(two!.memory, 256, 'root defaults apply');
   assert.equal(two!.timeout, 9);
 });
@@ -89,8 +92,9 @@ test('plan prints one row per package with a short revision and the dirty flag',
   assert.equal(result.code, 0, result.stderr);
   const lines = result.stdout.trim().split('\n');
   assert.equal(lines.length, 4);
-  assert.match(lines[0]!, /PATH\s+FUNCTION\s+REVISION\s+RUNTIME/);
-  assert.match(lines[2]!, new RegExp(`^functions/two\\s+two-[0-9a-f]{16}\\s+${repo.head().slice(0, 12)}\\s+nodejs24.x\\s+dirty$`));
+  assert.match(lines[0]!, /PATH\s+FUNCTION\s+REVISION\s+RUNTIME\s+ARCH\s+STATE/);
+  assert.match(lines[1]!, /^functions\/one\s+one-[0-9a-f]{16}\s+[0-9a-f]{12}\s+nodejs22\.x\s+arm64$/);
+  assert.match(lines[2]!, new RegExp(`^functions/two\\s+two-[0-9a-f]{16}\\s+${repo.head().slice(0, 12)}\\s+nodejs24.x\\s+x86_64\\s+dirty$`));
   assert.match(result.stderr, /discover packages .*3 found \(\d+ ms\)/);
 });
 
@@ -124,4 +128,39 @@ test('environment errors exit 2 with a message that says what to do', async (t) 
   const noCommits = await runCli(['plan', '--repo-url', 'https://github.com/o/r'], { cwd: empty.dir });
   assert.equal(noCommits.code, 2);
   assert.match(noCommits.stderr, /no commits yet/);
+});
+
+test('plan names functions from the config\'s name or a generic folder\'s parent, and warns once per package without a role', async (t) => {
+  const repo = new TestRepo();
+  t.after(() => repo.cleanup());
+  const role = 'arn:aws:iam::123456789012:role/fns';
+  repo.addPackage('bedrock/src', { lambda: {} });
+  repo.addPackage('notes/lambda', { lambdaYml: `name: notes-api\nrole: ${role}\n` });
+  repo.addPackage('plain', { lambda: { name: 'Plain_Name' } });
+  repo.commit();
+  const result = await runCli(['plan', '--json', '--repo-url', 'https://github.com/o/r'], { cwd: repo.dir });
+  assert.equal(result.code, 0, result.stderr);
+  const id = 'github.com/o/r' as RepositoryId;
+  const byPath = new Map((JSON.parse(result.stdout) as PlanJson).packages.map((p) => [p.path, p]));
+  const hash = (path: string): string => functionName(id, path).slice(-16);
+  const cases: Array<[path: string, name: string, role: string | null]> = [
+    ['bedrock/src', `bedrock-src-${hash('bedrock/src')}`, null],
+    ['notes/lambda', `notes-api-${hash('notes/lambda')}`, role],
+    ['plain', `Plain_Name-${hash('plain')}`, null],
+  ];
+  for (const [path, name, expectedRole] of cases) {
+    assert.equal(byPath.get(path)?.functionName, name, path);
+    assert.equal(byPath.get(path)?.role, expectedRole, path);
+  }
+  const warnings = result.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+  assert.deepEqual(warnings.map((l) => l.split(':')[1]!.trim()), ['bedrock/src', 'plain'], result.stderr);
+  for (const line of warnings) {
+    assert.match(line, /no execution role; creating its function \S+ will fail .*set defaults.role in lambda-sync.yml \(where most repositories set it/);
+  }
+  assert.match(warnings[1]!, /role in the package's own config \(plain\/package.json\)/);
+
+  repo.write('lambda-sync.yml', `defaults:\n  role: ${role}\n`).commit('one role for all');
+  const withDefault = await runCli(['plan', '--repo-url', 'https://github.com/o/r'], { cwd: repo.dir });
+  assert.equal(withDefault.code, 0, withDefault.stderr);
+  assert.doesNotMatch(withDefault.stderr, /warning/, 'defaults.role covers every package');
 });

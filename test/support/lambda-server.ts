@@ -56,6 +56,8 @@ export interface CallRecord {
   status: number;
   /** x-amzn-ErrorType of the answer, when it is an error. */
   errorType?: string;
+  /** The call was carried out and its answer dropped (inject.dropResponse). */
+  dropped?: true;
   /** From the SigV4 Credential scope. */
   accessKeyId?: string;
   sessionToken?: string;
@@ -103,6 +105,14 @@ export interface LambdaServer {
     throttle(n: number, opts?: FaultFilter & { retryAfterSeconds?: number }): void;
     serverError(n: number, opts?: FaultFilter & { message?: string }): void;
     conflict(n: number, opts?: FaultFilter): void;
+    /** ExpiredTokenException, as when a session's credentials run out mid-run (the SDK does not retry it). */
+    expiredToken(n: number, opts?: FaultFilter): void;
+    /**
+     * The next `n` matching calls take effect but their answers are lost (the
+     * connection is closed instead), as when a response never reaches the
+     * client: the SDK retries a call that already happened.
+     */
+    dropResponse(n: number, opts?: FaultFilter): void;
     /** The next code or configuration update ends LastUpdateStatus Failed; the previous code and config remain. */
     failNextUpdate(reason: string, opts?: FailureOptions): void;
     /** The next CreateFunction ends State Failed. */
@@ -170,6 +180,12 @@ export async function startLambdaServer(opts: LambdaServerOptions = {}): Promise
       if (!buckets[route.bucket].take()) throw throttled(1);
       if (auth) for (const [action, resource] of target.permissions) authorize(auth, action, resource);
       const reply = route.handle(ctx, { params, query: u.searchParams, body });
+      if (faults.takeDrop(route.operation, target.functionName)) {
+        // Lambda acted; the answer is lost on the way (the connection drops), so the SDK retries a call that already took effect.
+        call.dropped = true;
+        req.socket.destroy();
+        return;
+      }
       send(res, call, reply.status, reply.body);
     } catch (e) {
       if (!(e instanceof LambdaError)) {
@@ -279,6 +295,8 @@ export async function startLambdaServer(opts: LambdaServerOptions = {}): Promise
       throttle: (n, o) => faults.throttle(n, o),
       serverError: (n, o) => faults.serverError(n, o),
       conflict: (n, o) => faults.conflict(n, o, (name) => store.arn(name)),
+      expiredToken: (n, o) => faults.add(n, expiredToken, o),
+      dropResponse: (n, o) => faults.dropResponses(n, o),
       failNextUpdate: failure('update'),
       failNextCreate: failure('create'),
       slowTransitions: (ms) => { store.transitionMs = ms; },

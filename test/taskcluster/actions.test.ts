@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jsone from 'json-e';
 import taskcluster from 'taskcluster-client';
-import { RETRIGGER, RETRIGGER_MULTIPLE } from '../../src/taskcluster/actions.js';
+import { ADD_NEW_JOBS, RETRIGGER, RETRIGGER_MULTIPLE } from '../../src/taskcluster/actions.js';
 import { runDecision } from '../../src/taskcluster/decision.js';
 import type { TaskGraph } from '../../src/taskcluster/graph.js';
 import {
@@ -159,6 +159,44 @@ describe('actions.json', () => {
       assert.equal(copy.metadata.name, 'deploy fns/say-hello');
       assert.deepEqual(copy.payload, original.definition.payload, 'not forced: the very payload of the original');
     }
+  });
+
+  it('add-new-jobs, as Treeherder sends it, creates a task the decision left out, in the push\'s group, with force', async () => {
+    // A pull request's decision that changed nothing: no task at all, every package runnable.
+    const base = repo.head();
+    const prDecisionId = await createDecisionTask(server);
+    const { graph: prGraph } = await runDecision({ root: repo.dir, owner: OWNER, mode: 'check', base, env: { TASK_ID: prDecisionId }, queue: proxiedQueue(server, DECISION_SCOPES) });
+    assert.equal(prGraph.tasks.length, 0);
+    assert.deepEqual(Object.keys(prGraph.runnableJobs).sort(), ['deploy fns/do-things', 'deploy fns/resize-images', 'deploy fns/say-hello']);
+    const addNewJobs = prGraph.actions.actions.find((a) => a.name === ADD_NEW_JOBS)!;
+    assert.deepEqual(addNewJobs.context, [], 'a task-group action, as Treeherder calls it');
+
+    const ownTaskId = taskcluster.slugid();
+    // th ui/job-view: TaskclusterModel.submit({action: add-new-jobs, input: {tasks: [labels]}}); the UI adds force.
+    const context = { taskGroupId: prDecisionId, taskId: null, task: null, input: { tasks: ['deploy fns/say-hello'], force: true }, ownTaskId, ...prGraph.actions.variables };
+    const rendered = jsone(addNewJobs.task as Record<string, unknown>, context) as CreateTaskRequest;
+    assert.ok(validateCreateTaskRequest(rendered).ok, JSON.stringify(validateCreateTaskRequest(rendered)));
+    assert.ok(validateDockerWorkerPayload(rendered.payload).ok);
+    assert.ok(validateTreeherderConfig(rendered.extra?.treeherder).ok);
+    assert.equal(rendered.tags!.kind, 'lambda-sync-action', 'kind: task, like the retrigger actions');
+
+    await createAndRunActionTask(ownTaskId, rendered);
+
+    const made = createdBy(ownTaskId);
+    assert.deepEqual(made.map(([id]) => id), [deriveTaskId(ownTaskId, 'deploy fns/say-hello')]);
+    const [, created] = made[0]!;
+    assert.equal(created.taskGroupId, prDecisionId, 'in the push\'s group');
+    assert.equal(created.metadata.name, 'deploy fns/say-hello');
+    assert.deepEqual((created.extra.treeherder as { symbol: string }).symbol, prGraph.runnableJobs['deploy fns/say-hello']!.symbol, 'the symbol runnable-jobs.json promised');
+    assert.equal((created.payload as DockerWorkerPayload).env!.LAMBDA_SYNC_FORCE, '1');
+    assert.ok((created.payload as DockerWorkerPayload).command!.includes('--check'), 'a check task, as the pull request\'s graph makes');
+  });
+
+  it('add-new-jobs without force or times creates one unforced copy', () => {
+    const context = { taskGroupId: decisionId, taskId: null, task: null, input: { tasks: ['deploy fns/do-things', 'deploy fns/say-hello'] }, ownTaskId: taskcluster.slugid() };
+    const rendered = jsone(action(ADD_NEW_JOBS).task as Record<string, unknown>, context) as CreateTaskRequest;
+    const command = (rendered.payload as DockerWorkerPayload).command!;
+    assert.deepEqual(JSON.parse(command[command.length - 1]!), { requests: [{ tasks: ['deploy fns/do-things', 'deploy fns/say-hello'], times: 1 }], force: false });
   });
 
   it('action tasks hold only what the decision holds: the UI refuses one beyond it', async () => {

@@ -75,7 +75,7 @@ describe('decision --dry-run', () => {
     assert.deepEqual(JSON.parse(readFileSync(join(artifacts, 'task-graph.json'), 'utf8')), graph);
     for (const task of Object.values(graph)) {
       assert.ok(validateCreateTaskRequest(task).ok);
-      assert.deepEqual((task.payload.command as string[]).slice(2), ['--repo-url', REPO_URL, '--revision', head]);
+      assert.deepEqual((task.payload.command as string[]).slice(2, 6), ['--repo-url', REPO_URL, '--revision', head]);
     }
     const plan = JSON.parse(readFileSync(join(artifacts, 'plan.json'), 'utf8')) as { head: string; packages: Array<{ path: string; label: string; taskId: string; functionName: string; symbol: string }> };
     assert.equal(plan.head, head);

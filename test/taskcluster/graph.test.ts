@@ -97,10 +97,16 @@ describe('decision graph for an examples-like repository', () => {
       );
       assert.deepEqual(definition.payload, {
         image: defaultImage(),
-        command: ['deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', head],
+        command: [
+          'deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', head,
+          // What lets the task answer from one GetFunction, without cloning, when Lambda runs it already.
+          '--package-revision', head, '--function-name', fn, '--root-config', JSON.stringify({ aws: { secret: SECRET } }),
+          '--artifacts', '/home/node/lambda-sync',
+        ],
         env: { LAMBDA_SYNC_FORCE: '0' },
         maxRunTime: 1800,
         features: { taskclusterProxy: true },
+        artifacts: { 'public/lambda-sync': { type: 'directory', path: '/home/node/lambda-sync' } },
       });
       assert.equal(definition.metadata.name, `deploy ${packagePath}`);
       assert.equal(definition.metadata.owner, OWNER);
@@ -168,7 +174,7 @@ describe('check mode (pull requests)', () => {
     assert.deepEqual(graph.tasks.map((t) => t.label), PATHS.map((p) => `deploy ${p}`));
     for (const { definition, packagePath } of graph.tasks) {
       const payload = definition.payload as DockerWorkerPayload;
-      assert.deepEqual(payload.command, ['deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', repo.head(), '--check']);
+      assert.deepEqual(payload.command, ['deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', repo.head(), '--check', '--artifacts', '/home/node/lambda-sync']);
       assert.equal(definition.tags?.mode, 'check');
     }
     assertSchemaValid(graph);
@@ -196,5 +202,78 @@ describe('packages that a task could not see', () => {
     const graph = await graphFor(repo);
     assert.deepEqual(graph.tasks.map((task) => task.packagePath), PATHS);
     assert.deepEqual(graph.skipped, []);
+  });
+});
+
+describe('opt-in npm cache volume and checks route', () => {
+  const config = ROOT_CONFIG.replace(`taskQueueId: ${TASK_QUEUE}\n`, `taskQueueId: ${TASK_QUEUE}\n  npmCache: lambda-sync-npm\n  checks: true\n`);
+  let repo: TestRepo;
+  before(() => {
+    repo = examplesLikeRepo(config);
+  });
+  after(() => repo.cleanup());
+
+  it('deploy tasks mount the cache at npm\'s cache folder, hold its scope, and carry the checks route', async () => {
+    const graph = await graphFor(repo);
+    for (const { definition } of graph.tasks) {
+      const payload = definition.payload as DockerWorkerPayload;
+      assert.deepEqual(payload.cache, { 'lambda-sync-npm': '/home/node/.npm' });
+      assert.equal(payload.env!.npm_config_cache, '/home/node/.npm');
+      assert.deepEqual(definition.scopes, [`secrets:get:${SECRET}`, 'docker-worker:cache:lambda-sync-npm']);
+      assert.deepEqual(definition.routes, [`tc-treeherder.v2.fns.${repo.head()}`, 'checks']);
+    }
+    assert.ok(graph.scopes.includes('docker-worker:cache:lambda-sync-npm') && graph.scopes.includes('queue:route:checks'), 'the decision must hold them to create the tasks');
+    assertSchemaValid(graph);
+  });
+
+  it('pull-request tasks get a cache of their own, so they cannot fill the one deploys read', async () => {
+    const graph = await graphFor(repo, 'check');
+    for (const { definition } of graph.tasks) {
+      assert.deepEqual((definition.payload as DockerWorkerPayload).cache, { 'lambda-sync-npm-pr': '/home/node/.npm' });
+      assert.deepEqual(definition.scopes, ['docker-worker:cache:lambda-sync-npm-pr']);
+    }
+    assertSchemaValid(graph);
+  });
+});
+
+describe('deploy mode with what Lambda runs (the readLambda seam)', () => {
+  let repo: TestRepo;
+  before(() => {
+    repo = examplesLikeRepo();
+  });
+  after(() => repo.cleanup());
+  const submitNothing = { env: { TASK_ID: DECISION_ID }, now: NOW, owner: OWNER, queue: { createTask: async () => ({}) } as never };
+
+  it('gives a task only to packages Lambda does not run at their revision, and lists every package with why', async () => {
+    const view = {
+      packages: new Map([
+        ['fns/do-things', { state: 'in-sync' as const, detail: 'Lambda runs this revision' }],
+        ['fns/resize-images', { state: 'failed' as const, detail: 'State Failed: bad zip' }],
+        ['fns/say-hello', { state: 'newer-deployed' as const, detail: 'Lambda runs abc, which is newer than HEAD\'s' }],
+      ]),
+      orphans: [],
+    };
+    const { graph } = await runDecision({ root: repo.dir, ...submitNothing, readLambda: async () => view });
+    assert.deepEqual(graph.tasks.map((t) => t.label), ['deploy fns/resize-images']);
+    assert.deepEqual(graph.packages.map((p) => [p.packagePath, p.verdict, p.why, p.taskId === undefined]), [
+      ['fns/do-things', 'in-sync', 'Lambda runs this revision', true],
+      ['fns/resize-images', 'deploy', 'failed: State Failed: bad zip', false],
+      ['fns/say-hello', 'newer-deployed', 'Lambda runs abc, which is newer than HEAD\'s', true],
+    ]);
+    assert.deepEqual(graph.notes, []);
+  });
+
+  it('Lambda unreadable: every package gets a task, with a warning, and the decision does not fail', async () => {
+    const { graph } = await runDecision({ root: repo.dir, ...submitNothing, readLambda: async () => { throw new Error('could not list the account\'s functions (page 1): AccessDeniedException 403'); } });
+    assert.equal(graph.tasks.length, 3);
+    assert.deepEqual(graph.notes, ['Lambda could not be read (could not list the account\'s functions (page 1): AccessDeniedException 403), so every package gets a task']);
+  });
+
+  it('--all and a dry run do not read Lambda at all', async () => {
+    let reads = 0;
+    const readLambda = async () => { reads++; throw new Error('not to be called'); };
+    assert.equal((await runDecision({ root: repo.dir, ...submitNothing, all: true, readLambda })).graph.tasks.length, 3);
+    assert.equal((await runDecision({ root: repo.dir, dryRun: true, env: { TASK_ID: DECISION_ID }, owner: OWNER, readLambda })).graph.tasks.length, 3);
+    assert.equal(reads, 0);
   });
 });

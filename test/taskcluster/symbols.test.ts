@@ -15,23 +15,45 @@ describe('Treeherder symbols', () => {
     assert.equal(baseSymbol('fns/---'), 'p', 'a name with no letter or digit still gets a symbol');
   });
 
-  it('keeps symbols unique when folder names collide, with numeric suffixes in path order', () => {
-    const symbols = assignSymbols(['b/resize', 'a/resize', 'c/resize', 'x/rot-images', 'y/resize-images']);
-    assert.deepEqual(Object.fromEntries(symbols), {
-      'a/resize': 'resize',
-      'b/resize': 'resize2',
-      'c/resize': 'resize3',
-      'x/rot-images': 'ri',
-      'y/resize-images': 'ri2',
-    });
+  it('tells packages that share a folder name apart by their parent folders, never by a number', () => {
+    const cases: Array<[paths: string[], expected: Record<string, string>]> = [
+      // Two packages sharing a folder name.
+      [['services/api/authorizer', 'services/web/authorizer'], { 'services/api/authorizer': 'api-author', 'services/web/authorizer': 'web-author' }],
+      [['authorizer', 'api/authorizer'], { authorizer: 'author', 'api/authorizer': 'api-author' }],
+      [['bedrock/src', 'notes/src'], { 'bedrock/src': 'bedroc-src', 'notes/src': 'notes-src' }],
+      // The parents' abbreviations agree: their whole names tell them apart.
+      [['resize-images/handler', 'rot-images/handler'], { 'resize-images/handler': 'resize-image-handle', 'rot-images/handler': 'rot-images-handle' }],
+      // Three packages sharing a folder name.
+      [['b/resize', 'a/resize', 'c/resize'], { 'a/resize': 'a-resize', 'b/resize': 'b-resize', 'c/resize': 'c-resize' }],
+      // As few parents as tell each apart: y/authorizer needs one, the two under x need two.
+      [['a/x/authorizer', 'b/x/authorizer', 'c/y/authorizer'], { 'a/x/authorizer': 'a-x-author', 'b/x/authorizer': 'b-x-author', 'c/y/authorizer': 'y-author' }],
+      [['lambda/app', 'api/lambda/app', 'web/lambda/app'], { 'lambda/app': 'lambda-app', 'api/lambda/app': 'api-lambda-app', 'web/lambda/app': 'web-lambda-app' }],
+      // Base symbols that collide without the folder names being equal.
+      [['x/rot-images', 'y/resize-images', 'z/thumbs'], { 'x/rot-images': 'x-ri', 'y/resize-images': 'y-ri', 'z/thumbs': 'thumbs' }],
+    ];
+    for (const [paths, expected] of cases) {
+      const symbols = assignSymbols(paths);
+      assert.deepEqual(Object.fromEntries(symbols), expected, paths.join(' '));
+      for (const symbol of symbols.values()) assert.doesNotMatch(symbol, /\d$/, `${symbol}: no numeric suffix`);
+    }
   });
 
-  it('never hands a suffixed symbol that is another package\'s own', () => {
-    // dt2 is the natural symbol of the folder "dt2"; the second do-things must skip it.
-    const symbols = assignSymbols(['a/do-things', 'b/do-things', 'c/dt2']);
+  it('numbers only the packages no parent folder tells apart, skipping other packages\' own symbols', () => {
+    // do-things and do_things abbreviate alike under one parent; dt2 is the natural symbol of the folder "dt2".
+    const symbols = assignSymbols(['a/do-things', 'a/do_things', 'c/dt2']);
     assert.equal(symbols.get('a/do-things'), 'dt');
     assert.equal(symbols.get('c/dt2'), 'dt2');
-    assert.equal(symbols.get('b/do-things'), 'dt3');
+    assert.equal(symbols.get('a/do_things'), 'dt3');
+  });
+
+  it('keeps symbols with parents within Treeherder\'s 25 characters', () => {
+    const deep = ['one-two-three-four-five-six/seven-eight-nine-ten-eleven-twelve/p-q', 'one-two-three-four-five-six/seven-eight-nine-ten-eleven-twelve-x/p-q'];
+    const symbols = assignSymbols(deep);
+    assert.deepEqual([...symbols.values()].sort(), ['sentet-pq', 'sentetx-pq'], 'long parents that differ past the cut: initials of all their words');
+    for (const symbol of symbols.values()) assert.ok(isValidSymbol(symbol) && symbol.length <= MAX_SYMBOL_LENGTH, symbol);
+    const tooDeep = [`${'a-'.repeat(30)}a/${'b-'.repeat(30)}b/x`, `${'a-'.repeat(30)}b/${'b-'.repeat(30)}b/x`];
+    const numbered = assignSymbols(tooDeep);
+    assert.deepEqual([...numbered.values()].sort(), ['x', 'x2'], 'what no parent tells apart within 25 characters is numbered');
   });
 
   it('depends only on the set of paths, not their order', () => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../log.js';
 import type { Package } from '../../packages/package.js';
-import { configField } from '../config-field.js';
+import { configField } from '../../config/field.js';
 import { readJsonFile } from '../json-file.js';
 
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;

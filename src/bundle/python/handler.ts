@@ -4,7 +4,7 @@ import { BUILTIN_PACKAGE_DEFAULTS } from '../../config/types.js';
 import { ConfigError, ConfigErrors } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Package } from '../../packages/package.js';
-import { configField } from '../config-field.js';
+import { configField } from '../../config/field.js';
 import type { ZipInput } from '../zip/writer.js';
 import { pythonVersion } from './platform.js';
 import { removedFromStdlib, stdlibModules } from './stdlib.js';

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { ConfigError, OperationError, UsageError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Package } from '../../packages/package.js';
-import { configField } from '../config-field.js';
+import { configField } from '../../config/field.js';
 import { errorLines, runLogged } from '../run-logged.js';
 import { normaliseInstall } from './normalise.js';
 import { describeTarget, pythonTarget, type PythonTarget } from './platform.js';

@@ -45,6 +45,20 @@ interface Fault extends FaultFilter {
 
 export class Faults {
   private queue: Fault[] = [];
+  private drops: Array<FaultFilter & { remaining: number }> = [];
+
+  /** The next `n` matching calls are carried out, and their answers never sent (a lost response). */
+  dropResponses(n: number, filter: FaultFilter = {}): void {
+    if (n > 0) this.drops.push({ remaining: n, ...filter });
+  }
+
+  /** Whether this call's answer is to be lost; consumes one occurrence. */
+  takeDrop(operation: string, functionName: string | undefined): boolean {
+    const d = this.drops.find((q) => (!q.operation || q.operation === operation) && (!q.functionName || q.functionName === functionName));
+    if (!d) return false;
+    if (--d.remaining <= 0) this.drops.splice(this.drops.indexOf(d), 1);
+    return true;
+  }
 
   add(n: number, make: (functionName: string | undefined) => LambdaError, filter: FaultFilter = {}): void {
     if (n > 0) this.queue.push({ remaining: n, passed: 0, make, ...filter });
@@ -79,5 +93,6 @@ export class Faults {
 
   clear(): void {
     this.queue = [];
+    this.drops = [];
   }
 }

@@ -1,6 +1,4 @@
-import type { Package } from '../packages/package.js';
-
 /** How a package setting is named in its config file: `include` in lambda.yml, `lambda.include` in package.json. */
-export function configField(pkg: Pick<Package, 'configFile'>, name: string): string {
+export function configField(pkg: { configFile: string }, name: string): string {
   return pkg.configFile.endsWith('package.json') ? `lambda.${name}` : name;
 }

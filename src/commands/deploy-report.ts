@@ -1,0 +1,108 @@
+// What a package task publishes about itself (payload `artifacts`, shown
+// by the Taskcluster UI without reading the log): `result.json` with what it
+// did, to which function, at which revisions, with which API calls and how
+// long each part took, and, when it bundled, `bundle-files.txt` listing each
+// file of the zip with its size and mode. Written whatever the outcome: a
+// docker-worker task whose declared artifact folder is missing fails for it.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Bundle } from '../bundle/index.js';
+import type { CallRecord } from '../lambda/index.js';
+import { redactSecrets } from '../lambda/redact.js';
+import type { DeployJson } from './deploy.js';
+
+export const REPORT_FILES = { result: 'result.json', bundleFiles: 'bundle-files.txt' } as const;
+
+/** result.json. */
+export interface DeployResultJson {
+  /** created, updated, skipped, skipped-newer, checked; `failed` when the task failed. */
+  action: DeployJson['action'] | 'failed';
+  path: string;
+  function: string | null;
+  revisions: {
+    /** The push's head the task was given. */
+    head: string | null;
+    /** The package's own revision. */
+    package: string | null;
+  };
+  codeSha256: string | null;
+  version: string | null;
+  /** True when the task cloned the repository (false: answered from Lambda alone). */
+  cloned: boolean;
+  /** Every Lambda API call the task made, in order, waiters' polls included. */
+  apiCalls: Array<{ operation: string; ms: number; attempts: number; status: number | null; error: string | null }>;
+  durationsMs: { total: number; clone: number | null; bundle: number | null };
+  /** Why the task failed, without credentials. */
+  error?: string;
+}
+
+export class DeployReport {
+  private readonly started = performance.now();
+  private readonly calls: DeployResultJson['apiCalls'] = [];
+  private cloneMs: number | null = null;
+  private bundleMs: number | null = null;
+  private bundle: Pick<Bundle, 'files'> | undefined;
+  private outcome: DeployJson | undefined;
+  private failure: string | undefined;
+  cloned = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly head: string | undefined,
+  ) {}
+
+  readonly call = (call: CallRecord): void => {
+    this.calls.push({ operation: call.operation, ms: Math.round(call.ms), attempts: call.attempts, status: call.status ?? null, error: call.error ?? null });
+  };
+
+  /** Times `work` as the clone (or the bundle). */
+  async timed<T>(part: 'clone' | 'bundle', work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      const ms = Math.round(performance.now() - started);
+      if (part === 'clone') this.cloneMs = ms;
+      else this.bundleMs = (this.bundleMs ?? 0) + ms;
+    }
+  }
+
+  bundled(bundle: Pick<Bundle, 'files'>): void {
+    this.bundle = bundle;
+  }
+
+  succeeded(outcome: DeployJson): void {
+    this.outcome = outcome;
+  }
+
+  failed(error: unknown): void {
+    this.failure = redactSecrets(error instanceof Error ? error.message : String(error));
+  }
+
+  json(): DeployResultJson {
+    const out = this.outcome;
+    return {
+      action: out ? out.action : 'failed',
+      path: this.path,
+      function: out?.functionName ?? null,
+      revisions: { head: this.head ?? null, package: out?.revision ?? null },
+      codeSha256: out?.codeSha256 ?? null,
+      version: out?.version ?? null,
+      cloned: this.cloned,
+      apiCalls: this.calls,
+      durationsMs: { total: Math.round(performance.now() - this.started), clone: this.cloneMs, bundle: this.bundleMs },
+      ...(this.failure !== undefined ? { error: this.failure } : {}),
+    };
+  }
+
+  async write(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, REPORT_FILES.result), `${JSON.stringify(this.json(), null, 2)}\n`);
+    if (this.bundle) await writeFile(join(dir, REPORT_FILES.bundleFiles), bundleFilesText(this.bundle));
+  }
+}
+
+/** bundle-files.txt: `<mode> <size> <path>` per file, in the zip's order. */
+export function bundleFilesText(bundle: Pick<Bundle, 'files'>): string {
+  return bundle.files.map((f) => `${f.mode.toString(8).padStart(4, '0')} ${String(f.size).padStart(10)} ${f.name}\n`).join('');
+}

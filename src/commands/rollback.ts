@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { formatDuration, type Logger } from '../log.js';
+import { redactingLogger } from '../lambda/redact.js';
+import type { Package } from '../packages/package.js';
+import { planPackages, type Plan } from '../packages/plan.js';
+import { git, isAncestor, resolveRevision } from '../repo/git.js';
+import { deployPackage, historyFor, openAccess, packageAt, redactingErrors } from './deploy.js';
+
+const lambda = () => import('../lambda/index.js');
+
+interface RollbackCommandOptions {
+  to?: string;
+  repoUrl?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `rollback --json`: like deploy's, with where it came from. */
+export interface RollbackJson {
+  action: 'rolled-back';
+  functionName: string;
+  /** The revision Lambda runs now. */
+  revision: string;
+  codeSha256: string | null;
+  /** The version the alias points at now (alias packages), or the one published by the redeploy. */
+  version: string | null;
+  /** The revision it ran before. */
+  from: string | null;
+}
+
+export function registerRollback(program: Command, logger: Logger): void {
+  program
+    .command('rollback')
+    .description('move a package back to an older revision: its alias to the newest published version of that revision (no bundling), or, without an alias, a deploy of the package as it was at that revision')
+    .argument('<path>', 'the package folder, from the current folder')
+    .option('--to <revision>', 'the revision to go back to (default: the package\'s revision before the one Lambda runs)')
+    .option('--repo-url <url>', 'the repository\'s URL, source of the repository id (default: the origin remote)')
+    .option('--json', 'print one JSON object on stdout: {action, functionName, revision, codeSha256, version, from}')
+    .option('-q, --quiet', 'leave out the per-call lines')
+    .action(async (path: string, options: RollbackCommandOptions) => {
+      const out = await redactingErrors(() => rollbackCommand(path, options, redactingLogger(logger)));
+      if (options.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+    });
+}
+
+async function rollbackCommand(path: string, options: RollbackCommandOptions, logger: Logger): Promise<RollbackJson> {
+  const root = resolve(path);
+  if (!existsSync(root)) throw new UsageError(`${path} does not exist`);
+  const plan = await planPackages({ root, repoUrl: options.repoUrl, logger });
+  const pkg = await packageAt(plan, await realpath(root), path);
+  const to = options.to === undefined ? undefined : await resolveRevision(plan.gitRoot, options.to);
+  const access = await openAccess(plan, { logger, printCalls: !options.quiet });
+  const started = performance.now();
+  try {
+    const { client } = access.forFunction({ functionName: pkg.functionName, executionRoleArn: pkg.config.role });
+    const { rollbackAlias, deployedRevision } = await lambda();
+    if (pkg.config.alias) {
+      const isOlder = async (older: string, newer: string) => older !== newer && (await isAncestor(plan.gitRoot, older, newer)) === true;
+      const moved = await rollbackAlias(client, pkg.functionName, pkg.config.alias, to, isOlder);
+      logger.info(`rolled back ${pkg.functionName} (${pkg.path}): alias ${moved.alias} from version ${moved.from.version} (${moved.from.revision?.slice(0, 12) ?? 'no revision'}) to version ${moved.to.version} (${moved.to.revision.slice(0, 12)}), nothing bundled (${formatDuration(performance.now() - started)})`);
+      return { action: 'rolled-back', functionName: pkg.functionName, revision: moved.to.revision, codeSha256: moved.to.codeSha256 ?? null, version: moved.to.version, from: moved.from.revision ?? null };
+    }
+    const from = await deployedRevision(client, pkg.functionName);
+    const target = to ?? (await previousRevision(plan, pkg, from));
+    const old = await planPackages({ root, repoUrl: options.repoUrl, logger, from: { commit: target } });
+    const oldPkg = old.packages.find((p) => p.path === pkg.path);
+    if (!oldPkg) throw new UsageError(`${pkg.path} is not a package at ${target.slice(0, 12)}, so there is nothing to roll back to there`);
+    logger.info(`rollback of ${pkg.path} to ${target.slice(0, 12)}: deploying the package as it was there, past the guard that an older revision never overwrites a newer one`);
+    const result = await deployPackage(old, oldPkg, access, { force: true, history: await historyFor(old, undefined, logger), logger });
+    logger.info(`rolled back ${result.functionName} (${pkg.path}) from ${from?.slice(0, 12) ?? 'nothing'} to ${result.revision.slice(0, 12)} (${formatDuration(performance.now() - started)}); the next push deploys as usual`);
+    return { action: 'rolled-back', functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version, from: from ?? null };
+  } finally {
+    access.close();
+  }
+}
+
+/** The package's revision before `deployed`: the newest first-parent commit before it that changed the package. */
+async function previousRevision(plan: Plan, pkg: Package, deployed: string | undefined): Promise<string> {
+  if (deployed === undefined) throw new UsageError(`${pkg.functionName} names no deployed revision (missing, or its Description was edited)`, 'pass --to <revision>');
+  const known = await isAncestor(plan.gitRoot, deployed, deployed);
+  if (!known) throw new UsageError(`Lambda runs ${deployed.slice(0, 12)}, which this clone does not have`, 'fetch it (git fetch origin), or pass --to <revision>');
+  const { stdout } = await git(plan.gitRoot, ['log', '-1', '--first-parent', '--format=%H', `${deployed}^`, '--', ...pkg.watchedPaths], { okExitCodes: [128] });
+  const previous = stdout.trim();
+  if (!previous) throw new UsageError(`${pkg.path} has no revision before ${deployed.slice(0, 12)} to roll back to`, 'pass --to <revision>');
+  return previous;
+}
