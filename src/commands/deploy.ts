@@ -29,8 +29,10 @@ interface DeployCommandOptions {
   quiet?: boolean;
 }
 
-/** `--json` output: exactly one object. */
-export interface DeployJson {
+/** `--json` output: exactly one object; for a package with `functions`, one per function under `functions`. */
+export type DeployJson = FunctionJson | { path: string; functions: Array<FunctionJson & { key: string }> };
+
+export interface FunctionJson {
   action: DeployResult['action'] | 'checked';
   functionName: string;
   revision: string;
@@ -55,7 +57,7 @@ export function registerDeploy(program: Command, logger: Logger): void {
     .action(async (path: string, options: DeployCommandOptions) => {
       const out = await redactingErrors(() => deployCommand(path, options, redactingLogger(logger)));
       if (options.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-      else if (out.action === 'checked') process.stdout.write(`Description: ${out.description}\nCodeSha256: ${out.codeSha256}\n`);
+      else if ('action' in out && out.action === 'checked') process.stdout.write(`Description: ${out.description}\nCodeSha256: ${out.codeSha256}\n`);
     });
 }
 
@@ -98,10 +100,17 @@ async function deployCommand(path: string, options: DeployCommandOptions, logger
     const history = await historyFor(plan, checkout, logger);
     const access = await openAccess(plan, { logger, printCalls: !options.quiet });
     try {
-      const started = performance.now();
-      const result = await deployPackage(plan, pkg, access, { force: options.force === true || forcedByEnvironment(), history, logger });
-      logger.info(`${result.action} ${result.functionName} (${pkg.path}@${result.revision.slice(0, 12)}): ${result.detail} (${formatDuration(performance.now() - started)})`);
-      return { action: result.action, functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version };
+      const results = await deployPackage(plan, pkg, access, {
+        force: options.force === true || forcedByEnvironment(),
+        history,
+        logger,
+        onResult: (result, ms) => logger.info(`${result.action} ${result.functionName} (${functionLabel(pkg.path, result.key)}@${result.revision.slice(0, 12)}): ${result.detail} (${formatDuration(ms)})`),
+      });
+      const failed = results.find((r): r is FailedFunction => r.action === 'failed');
+      if (failed) throw failed.error;
+      const done = results as FunctionResult[];
+      const json = done.map((r) => ({ action: r.action, functionName: r.functionName, revision: r.revision, codeSha256: r.codeSha256, version: r.version }));
+      return pkg.functions[0]!.key === undefined ? json[0]! : { path: pkg.path, functions: done.map((r, i) => ({ key: r.key!, ...json[i]! })) };
     } finally {
       access.close();
     }
@@ -130,13 +139,32 @@ function revisionOf(pkg: Package): string {
   return pkg.revision;
 }
 
-export function targetOf(plan: Plan, pkg: Package): DeployTarget {
-  return { repository: plan.repository, path: pkg.path, functionName: pkg.functionName, revision: revisionOf(pkg), config: pkg.config, configFile: pkg.configFile };
+/** What check-and-deploy gets for each function of the package. */
+export function targetsOf(plan: Plan, pkg: Package): DeployTarget[] {
+  const revision = revisionOf(pkg);
+  return pkg.functions.map((fn) => ({
+    repository: plan.repository,
+    path: pkg.path,
+    key: fn.key,
+    functionName: fn.functionName,
+    revision,
+    configRevision: plan.head,
+    settings: fn.settings,
+    configDigest: fn.configDigest,
+    bundleDigest: pkg.bundleDigest,
+    code: { paths: pkg.watchedPaths, ignore: pkg.ignoredPaths },
+    configFile: pkg.configFile,
+  }));
+}
+
+/** `path`, or `path#key` for one of several functions: how the Description names it. */
+export function functionLabel(path: string, key: string | undefined): string {
+  return key === undefined ? path : `${path}#${key}`;
 }
 
 /** --check: what a deploy would set, without any AWS access. */
-async function checkPackage(plan: Plan, pkg: Package, logger: Logger): Promise<DeployJson> {
-  const target = targetOf(plan, pkg);
+async function checkPackage(plan: Plan, pkg: Package, logger: Logger): Promise<FunctionJson> {
+  const target = targetsOf(plan, pkg)[0]!;
   const { buildBundle, disposeBundle } = await bundler();
   const bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger, limits: { maxZipBytes: Infinity } });
   await disposeBundle(bundle);
@@ -191,35 +219,66 @@ export interface DeployPackageOptions {
   history: RevisionHistory;
   logger: Logger;
   wait?: WaitOptions;
+  /** Hears each function's outcome as it ends, with its duration. */
+  onResult?: (result: FunctionResult, ms: number) => void;
 }
 
-/** Check-and-deploy one planned package: the bundle is built only when Lambda needs it, and removed after. */
-export async function deployPackage(plan: Plan, pkg: Package, access: LambdaAccess, options: DeployPackageOptions): Promise<DeployResult> {
-  const target = targetOf(plan, pkg);
-  const fn = access.forFunction({ functionName: pkg.functionName, executionRoleArn: pkg.config.role });
-  let bundle: Bundle | undefined;
+/** One function's outcome, with the key that tells it from the package's other functions. */
+export type FunctionResult = DeployResult & { key: string | undefined };
+export interface FailedFunction {
+  action: 'failed';
+  key: string | undefined;
+  functionName: string;
+  error: unknown;
+}
+
+/**
+ * Check-and-deploy of every function of one planned package, one after the
+ * other. They share one bundle, built only when the first function needs it
+ * and removed after the last. One function failing does not stop the others.
+ */
+export async function deployPackage(plan: Plan, pkg: Package, access: LambdaAccess, options: DeployPackageOptions): Promise<Array<FunctionResult | FailedFunction>> {
   const { checkAndDeploy } = await lambda();
   const { buildBundle, disposeBundle, DirectUploadTooLargeError } = await bundler();
-  try {
-    return await checkAndDeploy(target, {
-      client: fn.client,
-      history: options.history,
-      logger: options.logger,
-      force: options.force,
-      ...(options.wait ? { wait: options.wait } : {}),
-      code: { s3Bucket: fn.s3Bucket, uploadToS3: fn.uploadToS3 },
-      bundle: async () => {
-        try {
-          // With a bucket, any size can go through S3; without one, the bundler refuses what Lambda would.
-          bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger: options.logger, ...(fn.s3Bucket ? { limits: { maxZipBytes: Infinity } } : {}) });
-        } catch (error) {
-          if (error instanceof DirectUploadTooLargeError) await disposeBundle(error.bundle);
-          throw error;
-        }
-        return bundle;
-      },
+  const targets = targetsOf(plan, pkg);
+  // The bundler refuses what Lambda would refuse directly, unless some function can go through S3.
+  const accesses = targets.map((target) => access.forFunction({ functionName: target.functionName, executionRoleArn: target.settings.role }));
+  const viaS3 = accesses.every((fn) => fn.s3Bucket);
+  let built: Promise<Bundle> | undefined;
+  const bundle = (): Promise<Bundle> => {
+    built ??= buildBundle({ gitRoot: plan.gitRoot, pkg, revision: targets[0]!.revision, logger: options.logger, ...(viaS3 ? { limits: { maxZipBytes: Infinity } } : {}) }).catch(async (error: unknown) => {
+      if (error instanceof DirectUploadTooLargeError) await disposeBundle(error.bundle);
+      throw error;
     });
+    return built;
+  };
+  const results: Array<FunctionResult | FailedFunction> = [];
+  try {
+    for (const [i, target] of targets.entries()) {
+      const fn = accesses[i]!;
+      const started = performance.now();
+      try {
+        const result = await checkAndDeploy(target, {
+          client: fn.client,
+          history: options.history,
+          logger: options.logger,
+          force: options.force,
+          ...(options.wait ? { wait: options.wait } : {}),
+          code: { s3Bucket: fn.s3Bucket, uploadToS3: fn.uploadToS3 },
+          bundle,
+        });
+        const done = { ...result, key: target.key };
+        options.onResult?.(done, performance.now() - started);
+        results.push(done);
+      } catch (error) {
+        // A package's single function fails as today: the error itself.
+        if (targets.length === 1) throw error;
+        results.push({ action: 'failed', key: target.key, functionName: target.functionName, error });
+      }
+    }
   } finally {
-    if (bundle) await disposeBundle(bundle);
+    const made = await built?.catch(() => undefined);
+    if (made) await disposeBundle(made);
   }
+  return results;
 }

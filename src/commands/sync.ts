@@ -12,7 +12,7 @@ import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
-import { deployPackage, forcedByEnvironment, historyFor, openAccess, redactingErrors } from './deploy.js';
+import { deployPackage, forcedByEnvironment, functionLabel, historyFor, openAccess, redactingErrors } from './deploy.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 256;
@@ -25,9 +25,11 @@ interface SyncCommandOptions extends RepositoryOptions {
   verbose?: boolean;
 }
 
-/** One package's outcome. */
+/** One function's outcome. */
 export interface SyncRow {
   path: string;
+  /** The function's key under the package's `functions`; absent for a package's single function. */
+  key?: string;
   functionName: string;
   action: DeployAction | 'failed';
   revision: string | null;
@@ -80,7 +82,7 @@ export function registerSync(program: Command, logger: Logger): void {
       else if (rows.length > 0) process.stdout.write(`${syncTable(rows)}\n`);
       const failed = rows.filter((r) => r.action === 'failed');
       if (failed.length > 0) {
-        throw new OperationError(`${failed.length} of ${rows.length} packages failed: ${failed.map((r) => r.path).slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}`);
+        throw new OperationError(`${failed.length} of ${rows.length} functions failed: ${failed.map((r) => functionLabel(r.path, r.key)).slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}`);
       }
     });
   });
@@ -105,31 +107,40 @@ export interface SyncOptions {
  */
 export async function syncPackages(plan: Plan, access: LambdaAccess, options: SyncOptions): Promise<SyncRow[]> {
   let done = 0;
-  const total = plan.packages.length;
-  return mapWithConcurrency(plan.packages, options.concurrency, async (pkg) => {
-    const row = await syncOne(plan, pkg, access, options);
-    done++;
-    const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
-    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)})`);
-    return row;
+  const total = plan.packages.reduce((n, p) => n + p.functions.length, 0);
+  const perPackage = await mapWithConcurrency(plan.packages, options.concurrency, async (pkg) => {
+    const rows = await syncOne(plan, pkg, access, options);
+    for (const row of rows) {
+      done++;
+      const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
+      options.logger.info(`[${done}/${total}] ${functionLabel(row.path, row.key)}: ${what} (${formatDuration(row.ms)})`);
+    }
+    return rows;
   });
+  return perPackage.flat();
 }
 
-async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: SyncOptions): Promise<SyncRow> {
+/** The rows of one package's functions, which share one bundle. */
+async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: SyncOptions): Promise<SyncRow[]> {
   const started = performance.now();
-  const row = (action: SyncRow['action'], detail: string): SyncRow => ({
-    path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail,
+  const row = (fn: { key: string | undefined; functionName: string }, action: SyncRow['action'], detail: string, ms = performance.now() - started): SyncRow => ({
+    path: pkg.path, ...(fn.key === undefined ? {} : { key: fn.key }), functionName: fn.functionName, action, revision: pkg.revision ?? null, ms, detail,
   });
+  const message = (error: unknown): string => redactSecrets(error instanceof Error ? error.message : String(error));
   try {
     if (pkg.uncommittedFiles.length > 0) {
       if (!options.allowDirty) throw new UsageError(`${pkg.path} has uncommitted changes`, 'commit them, or pass --allow-dirty');
       options.logger.warn(leftOut(pkg, pkg.revision));
     }
     const logger = options.verbose ? prefixed(options.logger, pkg.path) : silentLogger;
-    const result = await deployPackage(plan, pkg, access, { force: options.force, history: options.history, logger, ...(options.wait ? { wait: options.wait } : {}) });
-    return row(result.action, result.detail);
+    const times = new Map<string, number>();
+    const results = await deployPackage(plan, pkg, access, {
+      force: options.force, history: options.history, logger, ...(options.wait ? { wait: options.wait } : {}),
+      onResult: (result, ms) => times.set(result.functionName, ms),
+    });
+    return results.map((r) => (r.action === 'failed' ? row(r, 'failed', message(r.error)) : row(r, r.action, r.detail, times.get(r.functionName))));
   } catch (error) {
-    return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)));
+    return pkg.functions.map((fn) => row(fn, 'failed', message(error)));
   }
 }
 
@@ -137,16 +148,19 @@ function prefixed(logger: Logger, path: string): Logger {
   return createLogger((line) => logger.info(line), `[${path}] `);
 }
 
-const ORDER: SyncRow['action'][] = ['created', 'updated', 'skipped', 'skipped-newer', 'failed'];
+const ORDER: SyncRow['action'][] = ['created', 'updated', 'configured', 'skipped', 'skipped-newer', 'failed'];
 
+/** `3 functions of 2 packages: 1 updated, 2 skipped`: sync counts functions, since a package may have several. */
 export function summarize(rows: SyncRow[]): string {
   const counts = ORDER.map((action) => [action, rows.filter((r) => r.action === action).length] as const).filter(([, n]) => n > 0);
-  return `${rows.length} package${rows.length === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}`;
+  const packages = new Set(rows.map((r) => r.path)).size;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(rows.length, 'function')} of ${plural(packages, 'package')}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}`;
 }
 
 export function syncTable(rows: SyncRow[]): string {
   return formatTable(
     ['PACKAGE', 'ACTION', 'TIME', 'DETAIL'],
-    rows.map((r) => [r.path, r.action, formatDuration(r.ms), r.detail.split('\n')[0]!]),
+    rows.map((r) => [functionLabel(r.path, r.key), r.action, formatDuration(r.ms), r.detail.split('\n')[0]!]),
   );
 }

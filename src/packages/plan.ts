@@ -12,6 +12,7 @@ import { findUncommitted } from '../repo/status.js';
 import { silentLogger, type Logger } from '../log.js';
 import { discoverPackages, scanPath } from './discover.js';
 import { functionName } from './function-name.js';
+import { bundleDigest, configDigest, settingsOf } from './function-settings.js';
 import type { Package } from './package.js';
 
 export interface PlanOptions {
@@ -66,19 +67,26 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
 
   const named = discovered.map((found, i) => {
     const config = configs[i]!;
+    const settings = settingsOf(config);
+    const fn = { key: undefined, functionName: functionName(repository, found.path, rootConfig.namePrefix ?? ''), settings, configDigest: configDigest(settings) };
     return {
       path: found.path,
       configFile: found.source.file,
       config,
-      functionName: functionName(repository, found.path, rootConfig.namePrefix ?? ''),
-      watchedPaths: [found.path, ...config.dependsOn, ROOT_CONFIG_FILE],
+      functions: [fn],
+      functionName: fn.functionName,
+      bundleDigest: bundleDigest(config),
+      // The package's lambda.yml is configuration: it never ships and never moves the code revision.
+      watchedPaths: [found.path, ...config.dependsOn],
+      ignoredPaths: found.source.kind === 'lambda.yml' ? [found.source.file] : [],
     };
   });
   checkUniqueNames(named);
 
-  const watches: RevisionWatch<string>[] = named.map((p) => ({ key: p.path, paths: p.watchedPaths }));
+  const watches: RevisionWatch<string>[] = named.map((p) => ({ key: p.path, paths: p.watchedPaths, ignore: p.ignoredPaths }));
   const revisions = await logger.step(`revisions of ${watches.length} packages`, () => revisionsWithDeepening(gitRoot, watches, head, options.deepen));
-  const uncommitted = await findUncommitted(gitRoot, watches);
+  // Uncommitted configuration counts too: a deploy leaves it out.
+  const uncommitted = await findUncommitted(gitRoot, named.map((p) => ({ key: p.path, paths: [...p.watchedPaths, ROOT_CONFIG_FILE] })));
 
   const scope = relative(await realpath(gitRoot), await realpath(scanRoot)).split(sep).join('/');
   return {

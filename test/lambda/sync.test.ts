@@ -33,7 +33,7 @@ describe('lambda-sync sync', () => {
     assert.equal(rows.length, 201, 'a header and one row per package');
     assert.match(rows[0]!, /^PACKAGE\s+ACTION\s+TIME\s+DETAIL$/);
     assert.ok(rows.slice(1).every((r) => /^functions\/fn-\d{3}\s+created\s+[\d.]+ m?s\s+it did not exist$/.test(r)), rows.slice(1).find((r) => !r.includes('created')));
-    assert.match(first.stderr, /200 packages: 200 created in [\d.]+ s; \d+ Lambda API calls, \d+ of them retried/);
+    assert.match(first.stderr, /200 functions of 200 packages: 200 created in [\d.]+ s; \d+ Lambda API calls, \d+ of them retried/);
     assert.ok(server.calls.some((c) => c.status === 429), 'the rate limit was reached, and absorbed');
 
     server.calls.length = 0;
@@ -56,6 +56,6 @@ describe('lambda-sync sync', () => {
     const rows = result.stdout.trim().split('\n').slice(1).map((r) => r.split(/\s{2,}/));
     assert.deepEqual(rows.map((r) => [r[0], r[1]]), [['a', 'created'], ['b', 'failed'], ['c', 'created'], ['d', 'created']]);
     assert.match(rows[1]![3]!, /creation ended Failed: The role defined for the function cannot be assumed by Lambda\. \(InsufficientRolePermissions\)/);
-    assert.match(result.stderr, /error: 1 of 4 packages failed: b$/m);
+    assert.match(result.stderr, /error: 1 of 4 functions failed: b$/m);
   });
 });
