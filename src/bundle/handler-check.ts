@@ -12,11 +12,13 @@ const MODULE_EXTENSIONS: Record<string, string[]> = { nodejs: ['.js', '.mjs', '.
 export function checkHandler(pkg: Package, files: readonly ZipInput[], logger: Logger): void {
   const family = Object.keys(MODULE_EXTENSIONS).find((prefix) => pkg.config.runtime.startsWith(prefix));
   if (!family) return;
-  const handler = pkg.config.handler;
-  const module = handler.slice(0, handler.lastIndexOf('.'));
-  const candidates = MODULE_EXTENSIONS[family]!.map((ext) => `${family === 'python' ? module.replace(/\./g, '/') : module}${ext}`);
   const names = new Set(files.map((f) => f.name));
-  if (!candidates.some((c) => names.has(c))) {
-    logger.warn(`${pkg.path}: handler ${handler} needs ${candidates.join(' or ')}, which the bundle does not contain`);
+  // Each function of the package has its own handler in the one bundle.
+  for (const handler of new Set(pkg.functions.map((fn) => fn.settings.handler))) {
+    const module = handler.slice(0, handler.lastIndexOf('.'));
+    const candidates = MODULE_EXTENSIONS[family]!.map((ext) => `${family === 'python' ? module.replace(/\./g, '/') : module}${ext}`);
+    if (!candidates.some((c) => names.has(c))) {
+      logger.warn(`${pkg.path}: handler ${handler} needs ${candidates.join(' or ')}, which the bundle does not contain`);
+    }
   }
 }

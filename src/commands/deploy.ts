@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { formatDuration, type Logger } from '../log.js';
 import type { CallObserver, DeployResult, DeployTarget, LambdaAccess, RevisionHistory, SecretReader, WaitOptions } from '../lambda/index.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
+import { functionLabel } from '../packages/description.js';
 import { leftOut } from '../packages/dirty.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
@@ -57,7 +58,9 @@ export function registerDeploy(program: Command, logger: Logger): void {
     .action(async (path: string, options: DeployCommandOptions) => {
       const out = await redactingErrors(() => deployCommand(path, options, redactingLogger(logger)));
       if (options.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-      else if ('action' in out && out.action === 'checked') process.stdout.write(`Description: ${out.description}\nCodeSha256: ${out.codeSha256}\n`);
+      else for (const fn of 'functions' in out ? out.functions : [out]) {
+        if (fn.action === 'checked') process.stdout.write(`Description: ${fn.description}\nCodeSha256: ${fn.codeSha256}\n`);
+      }
     });
 }
 
@@ -157,20 +160,18 @@ export function targetsOf(plan: Plan, pkg: Package): DeployTarget[] {
   }));
 }
 
-/** `path`, or `path#key` for one of several functions: how the Description names it. */
-export function functionLabel(path: string, key: string | undefined): string {
-  return key === undefined ? path : `${path}#${key}`;
-}
+
 
 /** --check: what a deploy would set, without any AWS access. */
-async function checkPackage(plan: Plan, pkg: Package, logger: Logger): Promise<FunctionJson> {
-  const target = targetsOf(plan, pkg)[0]!;
+async function checkPackage(plan: Plan, pkg: Package, logger: Logger): Promise<DeployJson> {
+  const targets = targetsOf(plan, pkg);
   const { buildBundle, disposeBundle } = await bundler();
-  const bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger, limits: { maxZipBytes: Infinity } });
+  const bundle = await buildBundle({ gitRoot: plan.gitRoot, pkg, revision: targets[0]!.revision, logger, limits: { maxZipBytes: Infinity } });
   await disposeBundle(bundle);
-  const description = (await lambda()).descriptionFor(target);
+  const { descriptionFor } = await lambda();
   logger.info(`checked ${pkg.path}: ${bundle.fileCount} files, ${bundle.size} bytes zipped`);
-  return { action: 'checked', functionName: target.functionName, revision: target.revision, codeSha256: bundle.codeSha256, version: null, description };
+  const checked = targets.map((t): FunctionJson => ({ action: 'checked', functionName: t.functionName, revision: t.revision, codeSha256: bundle.codeSha256, version: null, description: descriptionFor(t) }));
+  return targets[0]!.key === undefined ? checked[0]! : { path: pkg.path, functions: checked.map((c, i) => ({ key: targets[i]!.key!, ...c })) };
 }
 
 /** A task's clone fetches an unknown deployed commit from its origin; a checkout from `origin` when it has one. */

@@ -12,7 +12,8 @@ import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
-import { deployPackage, forcedByEnvironment, functionLabel, historyFor, openAccess, redactingErrors } from './deploy.js';
+import { functionLabel } from '../packages/description.js';
+import { deployPackage, forcedByEnvironment, historyFor, openAccess, redactingErrors } from './deploy.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 256;

@@ -17,6 +17,30 @@ export interface PackageConfigInput {
   include?: string[];
   exclude?: string[];
   alias?: string;
+  /** Several functions from one package: key -> that function's settings (a package's own config only). */
+  functions?: Record<string, FunctionConfigInput>;
+}
+
+/** One function of a package with `functions`, as written: handler required, the rest override the package's. */
+export interface FunctionConfigInput {
+  handler: string;
+  memory?: number;
+  timeout?: number;
+  environment?: Record<string, string>;
+  role?: string;
+  alias?: string;
+}
+
+/** One function of a package with `functions`, after the package's settings (and through them the defaults). */
+export interface FunctionConfig {
+  key: string;
+  handler: string;
+  memory: number;
+  timeout: number;
+  /** The package's variables with this function's merged over them by name. */
+  environment: Record<string, string>;
+  role: string | undefined;
+  alias: string | undefined;
 }
 
 /** A package's config after defaults: what the pipeline acts on. */
@@ -34,6 +58,8 @@ export interface PackageConfig {
   include: string[] | undefined;
   exclude: string[];
   alias: string | undefined;
+  /** Its functions when it declares `functions` (in the file's order); undefined: the package is one function. */
+  functions: FunctionConfig[] | undefined;
 }
 
 export interface TaskclusterSection {
@@ -68,7 +94,7 @@ export interface RootConfig {
   packages?: string[];
   namePrefix?: string;
   region?: string;
-  defaults?: PackageConfigInput;
+  defaults?: Omit<PackageConfigInput, 'functions'>;
   taskcluster?: TaskclusterSection;
   treeherder?: TreeherderSection;
   aws?: AwsSection;

@@ -42,7 +42,7 @@ export function functionTags(target: DeployTarget, codeSha256?: string): Record<
 }
 
 export function descriptionFor(target: DeployTarget): string {
-  return functionDescription(target.repository, target.path, target.revision);
+  return functionDescription(target.repository, target.path, target.revision, target.key);
 }
 
 export function createRequest(target: DeployTarget, code: CodeSource, codeSha256: string): CreateFunctionRequest {

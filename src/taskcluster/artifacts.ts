@@ -31,9 +31,16 @@ export function planJson(graph: TaskGraph): Record<string, unknown> {
     taskGroupId: graph.taskGroupId,
     packages: graph.tasks.map((t) => ({
       path: t.packagePath,
-      functionName: t.functionName,
+      // A package's single function as always; null when it declares several (see functions).
+      functionName: t.functions.length === 1 && t.functions[0]!.key === undefined ? t.functions[0]!.functionName : null,
       revision: t.revision,
-      description: functionDescription(graph.repository, t.packagePath, t.revision),
+      description: t.functions.length === 1 && t.functions[0]!.key === undefined ? functionDescription(graph.repository, t.packagePath, t.revision) : null,
+      functions: t.functions.map((fn) => ({
+        key: fn.key ?? null,
+        functionName: fn.functionName,
+        description: functionDescription(graph.repository, t.packagePath, t.revision, fn.key),
+        configDigest: fn.configDigest,
+      })),
       label: t.label,
       symbol: t.symbol,
       taskId: t.taskId,

@@ -9,7 +9,7 @@
 // Each phase is a pure function of its inputs, so a graph can be built,
 // printed and checked offline (`decision --dry-run`).
 import { UsageError } from '../errors.js';
-import type { Package } from '../packages/package.js';
+import type { Package, PackageFunction } from '../packages/package.js';
 import type { RepositoryId } from '../repo/repository-id.js';
 import { buildActionsJson } from './actions.js';
 import { scopesToCreateAll } from './create-scopes.js';
@@ -27,8 +27,11 @@ export interface GraphPlan {
   repository: RepositoryId;
   /** The push's head sha: what every task clones. */
   head: string;
-  packages: readonly Pick<Package, 'path' | 'functionName' | 'revision'>[];
+  packages: readonly (Pick<Package, 'path' | 'revision'> & { functions: readonly GraphFunction[] })[];
 }
+
+/** What a task needs to know of each function of its package. */
+export type GraphFunction = Pick<PackageFunction, 'key' | 'functionName' | 'configDigest'>;
 
 export interface GraphContext {
   /** The task that creates the tasks and that they depend on: the decision (TASK_ID), or a retrigger action task. */
@@ -48,7 +51,8 @@ export interface GraphContext {
 export interface PackageTask {
   label: string;
   packagePath: string;
-  functionName: string;
+  /** Every function of the package: one task deploys them all, bundling at most once. */
+  functions: readonly GraphFunction[];
   revision: string;
   symbol: string;
 }
@@ -96,7 +100,7 @@ export function packageTasks(plan: GraphPlan): { tasks: PackageTask[]; skipped: 
   const tasks = committed.map((p) => ({
     label: packageLabel(p.path),
     packagePath: p.path,
-    functionName: p.functionName,
+    functions: p.functions,
     revision: p.revision,
     symbol: symbols.get(p.path)!,
   }));
@@ -150,7 +154,7 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
       repoUrl: context.repoUrl,
       head: plan.head,
       packagePath: task.packagePath,
-      functionName: task.functionName,
+      functions: task.functions,
       revision: task.revision,
       symbol: task.symbol,
       taskGroupId: context.taskGroupId,

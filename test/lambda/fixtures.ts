@@ -35,6 +35,7 @@ export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageCo
     include: undefined,
     exclude: [],
     alias: undefined,
+    functions: undefined,
     ...overrides,
   };
 }
