@@ -2,7 +2,8 @@ import type { Logger } from '../log.js';
 import type { Package } from '../packages/package.js';
 import type { ZipInput } from './zip/writer.js';
 
-const MODULE_EXTENSIONS: Record<string, string[]> = { nodejs: ['.js', '.mjs', '.cjs'], python: ['.py'] };
+// Python handlers are checked (module, function, imports) by python/handler.ts.
+const MODULE_EXTENSIONS: Record<string, string[]> = { nodejs: ['.js', '.mjs', '.cjs'] };
 
 /**
  * Warns when the handler's module is not in the bundle: Lambda would accept
@@ -16,7 +17,7 @@ export function checkHandler(pkg: Package, files: readonly ZipInput[], logger: L
   // Each function of the package has its own handler in the one bundle.
   for (const handler of new Set(pkg.functions.map((fn) => fn.settings.handler))) {
     const module = handler.slice(0, handler.lastIndexOf('.'));
-    const candidates = MODULE_EXTENSIONS[family]!.map((ext) => `${family === 'python' ? module.replace(/\./g, '/') : module}${ext}`);
+    const candidates = MODULE_EXTENSIONS[family]!.map((ext) => `${module}${ext}`);
     if (!candidates.some((c) => names.has(c))) {
       logger.warn(`${pkg.path}: handler ${handler} needs ${candidates.join(' or ')}, which the bundle does not contain`);
     }

@@ -23,6 +23,12 @@
 //   `--omit=dev`, except when there is a build command: then everything is
 //   installed for the build and dev dependencies pruned after it. npm is not
 //   run when the package has no dependencies for it to install.
+// - Python runtimes: pip installs requirements.txt (else pyproject.toml's
+//   [project].dependencies) at the package root, wheels for Lambda's
+//   manylinux platform, the function's architecture and the runtime's
+//   Python only, made machine-independent (python/install.ts); the handler's
+//   module, function and top-level imports are checked (python/handler.ts).
+// - Custom runtimes (provided.*): an executable bootstrap at the root (custom-runtime.ts).
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
@@ -39,6 +45,9 @@ import { collectFiles } from './collect.js';
 import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
+import { checkBootstrap } from './custom-runtime.js';
+import { checkPythonHandler } from './python/handler.js';
+import { isPythonRuntime } from './python/platform.js';
 import { configField } from './config-field.js';
 import { writeZip, type ZipOptions } from './zip/writer.js';
 
@@ -106,6 +115,8 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
     }
     const unzippedSize = checkUnzippedSize(pkg.path, files, limits.maxUnzippedBytes);
     checkHandler(pkg, files, logger);
+    checkBootstrap(pkg, files);
+    if (isPythonRuntime(pkg.config.runtime)) await checkPythonHandler(pkg, files, logger);
     const written = await logger.step(
       `zip ${files.length} files (${formatBytes(unzippedSize)}) to ${file}`,
       () => writeZip(partial, files, options.zip),

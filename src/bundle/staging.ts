@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Package } from '../packages/package.js';
@@ -8,6 +8,8 @@ import { runBuild } from './build-step.js';
 import { checkCovered, declaredFileDependencies, isUnder, type FileDependency } from './file-deps.js';
 import { hasDevDependencies, hasProductionDependencies, installDependencies, pruneDevDependencies, readManifest } from './npm.js';
 import { stageFromGit } from './stage.js';
+import { installPythonDependencies } from './python/install.js';
+import { isPythonRuntime } from './python/platform.js';
 
 export interface StageOptions {
   gitRoot: string;
@@ -30,7 +32,8 @@ export interface Staged {
  * with its dependsOn paths and path dependencies beside it, npm's install,
  * and the build. Without a build command only production dependencies are
  * installed (`--omit=dev`); with one, all are installed so the build has its
- * tools, and dev dependencies are pruned after it.
+ * tools, and dev dependencies are pruned after it. A Python package's
+ * dependencies are installed by pip, before the build.
  */
 export async function stagePackage(options: StageOptions): Promise<Staged> {
   const { gitRoot, pkg, stageRoot, logger } = options;
@@ -49,6 +52,13 @@ export async function stagePackage(options: StageOptions): Promise<Staged> {
   const withDev = build !== undefined && manifest !== undefined && hasDevDependencies(manifest);
   if (manifest && (hasProductionDependencies(manifest) || withDev)) {
     await logger.step(`install the dependencies of ${pkg.path}`, () => installDependencies(packageDir, pkg.path, withDev, logger), (command) => command);
+  }
+  if (isPythonRuntime(pkg.config.runtime)) {
+    await logger.step(
+      `install the Python dependencies of ${pkg.path}`,
+      () => installPythonDependencies({ pkg, packageDir, workDir: join(dirname(stageRoot), 'python'), logger }),
+      (summary) => summary ?? 'none declared',
+    );
   }
   if (build) {
     await logger.step(`build ${pkg.path}: ${build}`, () => runBuild(build, packageDir, pkg.path, pkg.configFile, logger));

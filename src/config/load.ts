@@ -129,6 +129,7 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     architecture: merged.architecture!,
     dependsOn,
     build: merged.build,
+    pythonBuildFromSource: merged.pythonBuildFromSource ?? false,
     include: merged.include,
     exclude: merged.exclude ?? [],
     alias: merged.alias,

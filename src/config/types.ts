@@ -14,6 +14,7 @@ export interface PackageConfigInput {
   architecture?: Architecture;
   dependsOn?: string[];
   build?: string;
+  pythonBuildFromSource?: boolean;
   include?: string[];
   exclude?: string[];
   alias?: string;
@@ -55,6 +56,8 @@ export interface PackageConfig {
   /** Repository-relative, normalised, checked to exist inside the repository. */
   dependsOn: string[];
   build: string | undefined;
+  /** Python: pip may build dependencies without a suitable wheel from source on this machine. */
+  pythonBuildFromSource: boolean;
   include: string[] | undefined;
   exclude: string[];
   alias: string | undefined;

@@ -21,6 +21,10 @@ test('the npm pack tarball installs into an empty prefix as the Dockerfile does 
   assert.match(dockerfile, /npm install --global --omit=dev --no-audit --no-fund \/tmp\/lambda-sync.tgz/);
   assert.match(dockerfile, /^ENTRYPOINT \["lambda-sync"\]$/m);
   assert.match(dockerfile, /^USER node$/m);
+  // Python packages need python3 and pip in the image: Debian's, checked at build time with pip --version.
+  assert.match(dockerfile, /apt-get install -y --no-install-recommends [^\n]*\bpython3 python3-pip\b/);
+  assert.match(dockerfile, /&& pip --version$/m);
+  assert.match(execFileSync('python3', ['-m', 'pip', '--version'], { encoding: 'utf8' }), /^pip \d+\.\d+(\.\d+)? from \S+ \(python 3\.\d+\)$/m, 'the pip lambda-sync runs (python3 -m pip) works here as in the image');
 
   const prefix = join(work, 'prefix');
   execFileSync('npm', ['install', '--global', '--prefix', prefix, '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball!)], {

@@ -32,6 +32,7 @@ export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageCo
     role: ROLE,
     dependsOn: [],
     build: undefined,
+    pythonBuildFromSource: false,
     include: undefined,
     exclude: [],
     alias: undefined,

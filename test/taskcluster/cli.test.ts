@@ -136,7 +136,13 @@ describe('the quick start', () => {
     assert.equal(result.code, 0, result.stderr);
     const graph = JSON.parse(result.stdout) as Record<string, CreateTaskRequest>;
     const names = Object.values(graph).map((task) => task.metadata.name);
-    assert.deepEqual(names, ['deploy examples/functions/do-things', 'deploy examples/functions/resize-images', 'deploy examples/functions/say-hello']);
+    assert.deepEqual(names, [
+      'deploy examples/functions/do-things',
+      'deploy examples/functions/parse-config',
+      'deploy examples/functions/resize-images',
+      'deploy examples/functions/say-hello',
+      'deploy examples/functions/shell-hello',
+    ]);
     for (const task of Object.values(graph)) assert.ok(validateCreateTaskRequest(task).ok, JSON.stringify(validateCreateTaskRequest(task)));
   });
 });
