@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import type { Package } from '../packages/package.js';
 import { configField } from './config-field.js';
 import { readJsonFile } from './json-file.js';
-import type { Manifest } from './npm.js';
+import type { Manifest } from './install/npm.js';
 
 /** A `file:` (or plain path) dependency on a folder of the repository. */
 export interface FileDependency {

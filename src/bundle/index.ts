@@ -19,10 +19,17 @@
 //   holds real files and nothing points outside. A production one must be
 //   under the package or one of its dependsOn paths (else a ConfigError),
 //   since otherwise its changes would not change the package's revision.
-// - npm: `npm ci` with a lockfile, else `npm install --no-package-lock`;
-//   `--omit=dev`, except when there is a build command: then everything is
-//   installed for the build and dev dependencies pruned after it. npm is not
-//   run when the package has no dependencies for it to install.
+// - Dependencies (install/index.ts): `npm ci` with a lockfile, else
+//   `npm install --no-package-lock`; production ones only, for Lambda's
+//   platform (--os=linux --libc=glibc --cpu of the function's architecture),
+//   with dependencies' install scripts off except for the names in
+//   allowScripts (npm rebuild). With a build command, everything is first
+//   installed for this machine so the build has its tools, and what ships is
+//   installed for Lambda after it. npm is not run when the package has no
+//   dependencies for it to install.
+// - Native code: every file that ships is read for an ELF header (or a
+//   Mach-O one); one built for another machine than the function's
+//   architecture fails the bundle (binary-check.ts), whatever the runtime.
 // - Python runtimes: pip installs requirements.txt (else pyproject.toml's
 //   [project].dependencies) at the package root, wheels for Lambda's
 //   manylinux platform, the function's architecture and the runtime's
@@ -45,6 +52,7 @@ import { collectFiles } from './collect.js';
 import { createFilter } from './filters.js';
 import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
+import { checkBinaries } from './binary-check.js';
 import { checkBootstrap } from './custom-runtime.js';
 import { checkPythonHandler } from './python/handler.js';
 import { isPythonRuntime } from './python/platform.js';
@@ -52,7 +60,7 @@ import { configField } from './config-field.js';
 import { writeZip, type ZipOptions } from './zip/writer.js';
 
 export type { Bundle } from './bundle.js';
-export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError } from './errors.js';
+export { DirectUploadTooLargeError, UnzippedTooLargeError, SymlinkError, WrongArchitectureError } from './errors.js';
 export { MAX_DIRECT_UPLOAD_BYTES, MAX_UNZIPPED_BYTES, LAMBDA_LIMITS, formatBytes, type BundleLimits } from './limits.js';
 export { DEFAULT_EXCLUDES } from './filters.js';
 
@@ -81,7 +89,8 @@ const TEMP_PREFIX = 'lambda-sync-bundle-';
  * streamed to disk.
  *
  * Errors: UsageError (unknown revision, package missing at it), ConfigError
- * (globs, dependsOn), OperationError (npm, build, git), SymlinkError,
+ * (globs, dependsOn), WrongArchitectureError (a ConfigError: native code
+ * for another machine), OperationError (npm, build, git), SymlinkError,
  * UnzippedTooLargeError, DirectUploadTooLargeError. On every error but the
  * last no output file is left behind; DirectUploadTooLargeError carries the
  * complete bundle (its file kept) so that deploy can go through S3 instead.
@@ -115,6 +124,7 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
     }
     const unzippedSize = checkUnzippedSize(pkg.path, files, limits.maxUnzippedBytes);
     checkHandler(pkg, files, logger);
+    checkBinaries(pkg, files, logger);
     checkBootstrap(pkg, files);
     if (isPythonRuntime(pkg.config.runtime)) await checkPythonHandler(pkg, files, logger);
     const written = await logger.step(

@@ -6,7 +6,7 @@ import type { Package } from '../packages/package.js';
 import { resolveRevision } from '../repo/git.js';
 import { runBuild } from './build-step.js';
 import { checkCovered, declaredFileDependencies, isUnder, type FileDependency } from './file-deps.js';
-import { hasDevDependencies, hasProductionDependencies, installDependencies, pruneDevDependencies, readManifest } from './npm.js';
+import { dependencyInstaller } from './install/index.js';
 import { stageFromGit } from './stage.js';
 import { installPythonDependencies } from './python/install.js';
 import { isPythonRuntime } from './python/platform.js';
@@ -30,9 +30,9 @@ export interface Staged {
 /**
  * Prepares the package's folder as it will ship: its files at the revision
  * with its dependsOn paths and path dependencies beside it, npm's install,
- * and the build. Without a build command only production dependencies are
- * installed (`--omit=dev`); with one, all are installed so the build has its
- * tools, and dev dependencies are pruned after it. A Python package's
+ * and the build. With a build command, everything the build needs is
+ * installed first (for this machine); after the build, what ships is
+ * installed for Lambda's platform (install/index.ts). A Python package's
  * dependencies are installed by pip, before the build.
  */
 export async function stagePackage(options: StageOptions): Promise<Staged> {
@@ -47,12 +47,9 @@ export async function stagePackage(options: StageOptions): Promise<Staged> {
   await stagePathDependencies(gitRoot, revision, pkg, stageRoot, roots, logger);
 
   const packageDir = join(stageRoot, ...pkg.path.split('/'));
-  const manifest = readManifest(packageDir, pkg.path);
+  const request = { dir: packageDir, pkg, logger };
+  const installer = dependencyInstaller(request);
   const build = pkg.config.build;
-  const withDev = build !== undefined && manifest !== undefined && hasDevDependencies(manifest);
-  if (manifest && (hasProductionDependencies(manifest) || withDev)) {
-    await logger.step(`install the dependencies of ${pkg.path}`, () => installDependencies(packageDir, pkg.path, withDev, logger), (command) => command);
-  }
   if (isPythonRuntime(pkg.config.runtime)) {
     await logger.step(
       `install the Python dependencies of ${pkg.path}`,
@@ -61,9 +58,10 @@ export async function stagePackage(options: StageOptions): Promise<Staged> {
     );
   }
   if (build) {
+    if (installer?.forBuild) await installer.forBuild(request);
     await logger.step(`build ${pkg.path}: ${build}`, () => runBuild(build, packageDir, pkg.path, pkg.configFile, logger));
-    if (withDev) await logger.step(`remove the dev dependencies of ${pkg.path}`, () => pruneDevDependencies(packageDir, pkg.path, logger));
   }
+  if (installer?.forLambda) await installer.forLambda(request, build !== undefined && installer.forBuild !== undefined);
   return { packageDir, revision };
 }
 

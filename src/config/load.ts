@@ -133,6 +133,7 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     include: merged.include,
     exclude: merged.exclude ?? [],
     alias: merged.alias,
+    allowScripts: merged.allowScripts ?? [],
   };
   const functions = own.functions
     ? Object.entries(own.functions).map(([key, fn]): FunctionConfig => {

@@ -18,6 +18,7 @@ export interface PackageConfigInput {
   include?: string[];
   exclude?: string[];
   alias?: string;
+  allowScripts?: string[];
   /** Several functions from one package: key -> that function's settings (a package's own config only). */
   functions?: Record<string, FunctionConfigInput>;
 }
@@ -61,6 +62,8 @@ export interface PackageConfig {
   include: string[] | undefined;
   exclude: string[];
   alias: string | undefined;
+  /** Dependencies whose install scripts may run (npm rebuild after an install with scripts off). */
+  allowScripts: string[];
   /** Its functions when it declares `functions` (in the file's order); undefined: the package is one function. */
   functions: FunctionConfig[] | undefined;
 }

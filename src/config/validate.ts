@@ -117,7 +117,7 @@ function describeValue(value: unknown): string {
 }
 
 function patternReason(field: string): string {
-  const last = field.split('.').pop() ?? field;
+  const last = (field.split('.').pop() ?? field).replace(/\[\d+\]$/, '');
   switch (last) {
     case 'handler':
       return 'is not a handler of the form file.export (e.g. main.handler)';
@@ -128,6 +128,8 @@ function patternReason(field: string): string {
       return 'may only hold letters, digits, - and _';
     case 'alias':
       return 'is not a Lambda alias name (letters, digits, - and _, not all digits, at most 128)';
+    case 'allowScripts':
+      return 'is not an npm package name (name or @scope/name)';
     case 'region':
       return 'is not an AWS region (e.g. us-east-1)';
     case 'taskQueueId':

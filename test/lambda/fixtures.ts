@@ -36,6 +36,7 @@ export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageCo
     include: undefined,
     exclude: [],
     alias: undefined,
+    allowScripts: [],
     functions: undefined,
     ...overrides,
   };
