@@ -21,7 +21,8 @@ import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestRepo } from '../test/support/git-repo.js';
-import { EM_X86_64, elfSharedObject, writeWheels, type WheelSpec } from '../test/bundle/python/wheels.js';
+import { fakeElf } from '../test/support/elf.js';
+import { writeWheels, type WheelSpec } from '../test/bundle/python/wheels.js';
 
 const ROUNDS = 3;
 const DISTRIBUTIONS = 10;
@@ -45,7 +46,7 @@ function specs(): WheelSpec[] {
     const name = `benchdist${i}`;
     const files: Record<string, string | Buffer> = {
       [`${name}/__init__.py`]: 'from ._native import *\n',
-      [`${name}/_native.cpython-312-x86_64-linux-gnu.so`]: Buffer.concat([elfSharedObject(EM_X86_64, name), randomBytes(5 * 1024 * 1024)]),
+      [`${name}/_native.cpython-312-x86_64-linux-gnu.so`]: Buffer.concat([fakeElf('x86-64', name), randomBytes(5 * 1024 * 1024)]),
     };
     for (let m = 0; m < 100; m++) files[`${name}/module_${m}.py`] = `# ${name} module ${m}\n${`def f${m}(x):\n    return x * ${m} + ${i}\n\n`.repeat(60)}`;
     return { name, version: '1.0', tag: 'cp312-cp312-manylinux2014_x86_64', files };

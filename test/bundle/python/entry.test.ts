@@ -4,6 +4,7 @@
 import '../npm-offline.js';
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
+import { fakeElf } from '../../support/elf.js';
 import { emptyOutDir, filesIn } from '../fixtures.js';
 import { bundleFn, output, pythonRepo } from './fixtures.js';
 
@@ -91,6 +92,11 @@ const cases: EntryCase[] = [
     name: 'provided.al2023 whose build step makes the bootstrap',
     files: { 'lambda.yml': "runtime: provided.al2023\nbuild: printf '#!/bin/sh\\nexec ./handler.sh\\n' > bootstrap && chmod +x bootstrap\n", 'handler.sh': 'echo ok\n' },
     ships: { bootstrap: 0o755, 'handler.sh': 0o644 },
+  },
+  {
+    name: 'provided.al2023 on arm64 whose build makes an x86-64 bootstrap (go build without GOARCH)',
+    files: { 'lambda.yml': 'runtime: provided.al2023\narchitecture: arm64\nbuild: base64 -d bootstrap.b64 > bootstrap && chmod +x bootstrap\nexclude: [bootstrap.b64]\n', 'bootstrap.b64': `${fakeElf('x86-64', 'a Go binary built for this machine').toString('base64')}\n` },
+    message: [/fn\/lambda\.yml: architecture: the function's architecture is arm64/, /bootstrap is built for x86-64/],
   },
 ];
 

@@ -86,6 +86,20 @@ describe('Python dependencies are installed for Lambda, not for this machine', (
     });
   }
 
+  test('a wheel whose tag says aarch64 but whose extension module is x86-64: the machine check over the bundle stops it (exit 2, no zip)', async () => {
+    const repo = pythonRepo({ 'lambda.yml': 'runtime: python3.12\nhandler: app.handler\narchitecture: arm64\n', 'requirements.txt': 'mislabeled==1.0\n', 'app.py': 'import mislabeled\n\ndef handler(event, context):\n    return 1\n' });
+    try {
+      const out = emptyOutDir();
+      const run = await bundleFn(repo, out);
+      assert.equal(run.code, 2, output(run));
+      assert.match(run.errors.join('\n'), /fn\/lambda\.yml: architecture: the function's architecture is arm64/);
+      assert.match(run.errors.join('\n'), /mislabeled\/_core\.cpython-312-aarch64-linux-gnu\.so is built for x86-64/);
+      assert.deepEqual(filesIn(out), []);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   test('pythonBuildFromSource: an sdist-only dependency is built on this machine, with a warning', async () => {
     const repo = pythonRepo({
       'lambda.yml': 'runtime: python3.12\nhandler: app.handler\npythonBuildFromSource: true\n',

@@ -10,23 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeZip } from '../../support/zip.js';
 
-/** ELF e_machine values (LAMBDA.md §6): what a .so in a platform wheel is built for. */
+/** ELF e_machine values (LAMBDA.md §6): what a .so in a platform wheel is built for (test/support/elf.ts makes them). */
 export const EM_X86_64 = 62;
 export const EM_AARCH64 = 183;
-
-/** The 64-byte header of a 64-bit little-endian ELF shared object for `machine`, followed by a marker. */
-export function elfSharedObject(machine: number, marker: string): Buffer {
-  const header = Buffer.alloc(64);
-  header.write('\x7fELF', 0, 'latin1');
-  header[4] = 2; // ELFCLASS64
-  header[5] = 1; // little-endian
-  header[6] = 1; // EV_CURRENT
-  header.writeUInt16LE(3, 16); // ET_DYN
-  header.writeUInt16LE(machine, 18);
-  header.writeUInt32LE(1, 20);
-  header.writeUInt16LE(64, 52); // e_ehsize
-  return Buffer.concat([header, Buffer.from(marker)]);
-}
 
 function recordHash(data: Buffer): string {
   return `sha256=${createHash('sha256').update(data).digest('base64url')}`;
