@@ -31,7 +31,7 @@ function syntheticPlan(): GraphPlan {
   const packages = Array.from({ length: PACKAGES }, (_, i) => {
     // Repeated folder names, so that the symbol collisions are exercised too.
     const path = `functions/group-${i % 40}/${['resize-images', 'do-things', 'api', 'worker'][i % 4]}-${Math.floor(i / 40)}`;
-    return { path, functionName: functionName(REPOSITORY, path), revision: HEAD };
+    return { path, functions: [{ key: undefined, functionName: functionName(REPOSITORY, path), configDigest: 'c'.repeat(64) }], revision: HEAD, bundleDigest: 'b'.repeat(64) };
   });
   return { repository: REPOSITORY, head: HEAD, packages };
 }

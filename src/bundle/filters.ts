@@ -5,10 +5,12 @@ import { configField } from '../config/field.js';
 
 /**
  * Never shipped, whatever the package's globs say: secrets (`.env*` files,
- * `.npmrc` which may hold a registry token), git metadata, and npm's
- * `node_modules/.bin` links, which Lambda never runs.
+ * `.npmrc` which may hold a registry token), git metadata, npm's
+ * `node_modules/.bin` links, which Lambda never runs, and the package's
+ * `lambda.yml`: configuration, not code, so that a change to it updates the
+ * function's configuration and never needs a new bundle.
  */
-export const DEFAULT_EXCLUDES: readonly string[] = ['**/.git', '**/.env*', '**/.npmrc', 'node_modules/.bin'];
+export const DEFAULT_EXCLUDES: readonly string[] = ['**/.git', '**/.env*', '**/.npmrc', 'node_modules/.bin', 'lambda.yml'];
 
 export interface FileFilter {
   /** True when the file at `path` (package-relative, `/`-separated) ships. */

@@ -56,8 +56,8 @@ export const HANDLER_CHECKS: ReadonlyArray<readonly [prefix: string, check: Hand
   ['nodejs', checkNodeHandler],
   // python/handler.ts: module, top-level function and imports, with Python's own ast.
   ['python', async (input) => {
-    await checkPythonHandler(input.pkg, input.files, input.logger);
-    return { summary: `${input.handler}: module, function and top-level imports checked`, warnings: [], notChecked: [] };
+    await checkPythonHandler(input);
+    return { summary: `${input.handler}: module, function${input.checkImports ? ' and top-level imports' : ''} checked`, warnings: [], notChecked: [] };
   }],
   ['provided', async (input) => {
     checkBootstrap(input.pkg, input.files);

@@ -131,29 +131,35 @@ export async function buildBundle(options: BundleOptions): Promise<Bundle> {
       logger.warn(`${pkg.path}: include leaves out node_modules, so the installed dependencies do not ship; add "node_modules" to include if the function needs them`);
     }
     const unzippedSize = checkUnzippedSize(pkg.path, files, limits.maxUnzippedBytes);
-    const check = await logger.step(
-      `check the handler ${pkg.config.handler} of ${pkg.path}`,
-      () => checkHandler({
-        packagePath: pkg.path,
-        configFile: pkg.configFile,
-        runtime: pkg.config.runtime,
-        handler: pkg.config.handler,
-        handlerSource: pkg.config.handlerSource,
-        checkImports: pkg.config.checkImports,
-        shipped: new ShippedFiles(files),
-        staged: new StagedFiles(staged.packageDir),
-        droppedBy: (path) => filter.droppedBy(path),
-        pkg,
-        files,
-        logger,
-      }),
-      (report) => report.summary,
-    );
-    if (check.notChecked.length > 0) {
-      const shown = check.notChecked.slice(0, NOT_CHECKED_SHOWN);
-      logger.info(`${pkg.path}: ${check.notChecked.length} import(s) not checked: ${shown.join('; ')}${check.notChecked.length > shown.length ? `; and ${check.notChecked.length - shown.length} more` : ''}`);
+    // One bundle, one check per distinct handler: a package with `functions` runs several from the same files.
+    const shipped = new ShippedFiles(files);
+    const stagedFiles = new StagedFiles(staged.packageDir);
+    const handlers = new Map(pkg.functions.map((fn) => [fn.settings.handler, fn.handlerSource] as const));
+    for (const [handler, handlerSource] of handlers) {
+      const check = await logger.step(
+        `check the handler ${handler} of ${pkg.path}`,
+        () => checkHandler({
+          packagePath: pkg.path,
+          configFile: pkg.configFile,
+          runtime: pkg.config.runtime,
+          handler,
+          handlerSource,
+          checkImports: pkg.config.checkImports,
+          shipped,
+          staged: stagedFiles,
+          droppedBy: (path) => filter.droppedBy(path),
+          pkg,
+          files,
+          logger,
+        }),
+        (report) => report.summary,
+      );
+      if (check.notChecked.length > 0) {
+        const shown = check.notChecked.slice(0, NOT_CHECKED_SHOWN);
+        logger.info(`${pkg.path}: ${check.notChecked.length} import(s) not checked: ${shown.join('; ')}${check.notChecked.length > shown.length ? `; and ${check.notChecked.length - shown.length} more` : ''}`);
+      }
+      for (const warning of check.warnings) logger.warn(`${pkg.path}: ${warning}`);
     }
-    for (const warning of check.warnings) logger.warn(`${pkg.path}: ${warning}`);
     checkBinaries(pkg, files, logger);
     const written = await logger.step(
       `zip ${files.length} files (${formatBytes(unzippedSize)}) to ${file}`,

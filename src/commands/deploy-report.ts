@@ -9,16 +9,19 @@ import { join } from 'node:path';
 import type { Bundle } from '../bundle/index.js';
 import type { CallRecord } from '../lambda/index.js';
 import { redactSecrets } from '../lambda/redact.js';
-import type { DeployJson } from './deploy.js';
+import type { DeployJson, FunctionJson } from './deploy.js';
 
 export const REPORT_FILES = { result: 'result.json', bundleFiles: 'bundle-files.txt' } as const;
 
 /** result.json. */
 export interface DeployResultJson {
   /** created, updated, skipped, skipped-newer, checked; `failed` when the task failed. */
-  action: DeployJson['action'] | 'failed';
+  action: FunctionJson['action'] | 'failed';
   path: string;
+  /** The function; for a package with `functions`, their names space-separated (each one's outcome under `functions`). */
   function: string | null;
+  /** Only for a package with `functions`: each function's outcome. */
+  functions?: Array<FunctionJson & { key: string }>;
   revisions: {
     /** The push's head the task was given. */
     head: string | null;
@@ -81,13 +84,16 @@ export class DeployReport {
 
   json(): DeployResultJson {
     const out = this.outcome;
+    const several = out && 'functions' in out ? out.functions : undefined;
+    const one = out && !('functions' in out) ? out : undefined;
     return {
-      action: out ? out.action : 'failed',
+      action: several ? packageAction(several) : (one?.action ?? 'failed'),
       path: this.path,
-      function: out?.functionName ?? null,
-      revisions: { head: this.head ?? null, package: out?.revision ?? null },
-      codeSha256: out?.codeSha256 ?? null,
-      version: out?.version ?? null,
+      function: several ? several.map((f) => f.functionName).join(' ') : (one?.functionName ?? null),
+      ...(several ? { functions: several } : {}),
+      revisions: { head: this.head ?? null, package: (one ?? several?.[0])?.revision ?? null },
+      codeSha256: one?.codeSha256 ?? null,
+      version: one?.version ?? null,
       cloned: this.cloned,
       apiCalls: this.calls,
       durationsMs: { total: Math.round(performance.now() - this.started), clone: this.cloneMs, bundle: this.bundleMs },
@@ -100,6 +106,12 @@ export class DeployReport {
     await writeFile(join(dir, REPORT_FILES.result), `${JSON.stringify(this.json(), null, 2)}\n`);
     if (this.bundle) await writeFile(join(dir, REPORT_FILES.bundleFiles), bundleFilesText(this.bundle));
   }
+}
+
+/** A package's action from its functions': the one that changed most (created before updated before configured before skipped). */
+function packageAction(functions: readonly FunctionJson[]): FunctionJson['action'] {
+  const order: Array<FunctionJson['action']> = ['created', 'updated', 'configured', 'checked', 'skipped-newer', 'skipped'];
+  return order.find((action) => functions.some((f) => f.action === action)) ?? functions[0]!.action;
 }
 
 /** bundle-files.txt: `<mode> <size> <path>` per file, in the zip's order. */

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { formatDuration, type Logger } from '../log.js';
 import type { CallObserver, DeployResult, DeployTarget, LambdaAccess, RevisionHistory, SecretReader, WaitOptions } from '../lambda/index.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
+import { functionLabel } from '../packages/description.js';
 import { leftOut } from '../packages/dirty.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
@@ -26,7 +27,11 @@ interface DeployCommandOptions {
   repoUrl?: string;
   revision?: string;
   packageRevision?: string;
-  functionName?: string;
+  /** Repeatable: one per function of the package, in its order. */
+  functionName?: string[];
+  functionKey?: string[];
+  configDigest?: string[];
+  bundleDigest?: string;
   rootConfig?: string;
   artifacts?: string;
   force?: boolean;
@@ -36,8 +41,10 @@ interface DeployCommandOptions {
   quiet?: boolean;
 }
 
-/** `--json` output: exactly one object. */
-export interface DeployJson {
+/** `--json` output: exactly one object; for a package with `functions`, one per function under `functions`. */
+export type DeployJson = FunctionJson | { path: string; functions: Array<FunctionJson & { key: string }> };
+
+export interface FunctionJson {
   action: DeployResult['action'] | 'checked';
   functionName: string;
   revision: string;
@@ -54,8 +61,11 @@ export function registerDeploy(program: Command, logger: Logger): void {
     .argument('<path>', 'the package folder: from the current folder in a checkout, from the repository root with --revision')
     .addOption(new Option('--repo-url <url>', 'the repository\'s URL: the source of the repository id, and what --revision clones; credentials in it are never printed'))
     .addOption(new Option('--revision <sha>', 'clone --repo-url at this commit (the push\'s head) into a temporary folder and deploy from there, as a task does'))
-    .addOption(new Option('--package-revision <sha>', 'the package\'s own revision, as the decision found it: with --function-name, one GetFunction first, and when the function already runs it the task ends there, without cloning'))
-    .addOption(new Option('--function-name <name>', 'the package\'s function (with --package-revision)'))
+    .addOption(new Option('--package-revision <sha>', 'the package\'s own code revision, as the decision found it: with --function-name, one GetFunction per function first, and when each already runs it (with --config-digest, that configuration too) the task ends there, without cloning'))
+    .addOption(new Option('--function-name <name>', 'a function of the package (with --package-revision); repeat it for each of a package\'s `functions`').argParser(collect))
+    .addOption(new Option('--function-key <key>', 'the `functions` key of each --function-name, in the same order (packages with `functions` only)').argParser(collect))
+    .addOption(new Option('--config-digest <sha256>', 'the configuration digest each --function-name should carry (tag lambda-sync:config), in the same order').argParser(collect))
+    .addOption(new Option('--bundle-digest <sha256>', 'the digest of the package\'s bundle settings (tag lambda-sync:bundle)'))
     .addOption(new Option('--root-config <json>', 'lambda-sync.yml\'s region and aws sections as JSON (what the decision read), for the GetFunction before any clone'))
     .option('--artifacts <dir>', 'write result.json (what the task did, revisions, CodeSha256, API calls, durations) and, when it bundled, bundle-files.txt (path, size, mode of each file) into this folder')
     .option('--force', 'deploy even when Lambda runs this revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
@@ -66,7 +76,9 @@ export function registerDeploy(program: Command, logger: Logger): void {
     .action(async (path: string, options: DeployCommandOptions) => {
       const out = await redactingErrors(() => deployCommand(path, options, redactingLogger(logger)));
       if (options.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-      else if (out.action === 'checked') process.stdout.write(`Description: ${out.description}\nCodeSha256: ${out.codeSha256}\n`);
+      else for (const fn of 'functions' in out ? out.functions : [out]) {
+        if (fn.action === 'checked') process.stdout.write(`Description: ${fn.description}\nCodeSha256: ${fn.codeSha256}\n`);
+      }
     });
 }
 
@@ -103,12 +115,10 @@ async function deployOrAnswer(path: string, options: DeployCommandOptions, logge
   if (options.revision !== undefined && options.repoUrl === undefined) {
     throw new UsageError('--revision needs --repo-url: the repository to clone at that revision');
   }
-  if ((options.packageRevision === undefined) !== (options.functionName === undefined)) {
-    throw new UsageError('--package-revision and --function-name go together: the function to ask and the revision it should run');
-  }
+  const expected = expectedFunctions(options);
   const force = options.force === true || forcedByEnvironment();
-  if (options.packageRevision !== undefined && !options.check && !force) {
-    const answer = await answerFromLambda(path, { ...options, packageRevision: options.packageRevision, functionName: options.functionName! }, logger, report);
+  if (expected && !options.check && !force) {
+    const answer = await answerFromLambda(path, options, expected, logger, report);
     if (answer) return answer;
   }
   let checkout: Checkout | undefined;
@@ -137,10 +147,18 @@ async function deployOrAnswer(path: string, options: DeployCommandOptions, logge
     const history = await historyFor(plan, checkout, logger);
     const access = await openAccess(plan, { logger, printCalls: !options.quiet, onCall: report.call });
     try {
-      const started = performance.now();
-      const result = await deployPackage(plan, pkg, access, { force, history, logger, report });
-      logger.info(`${result.action} ${result.functionName} (${pkg.path}@${result.revision.slice(0, 12)}): ${result.detail} (${formatDuration(performance.now() - started)})`);
-      return { action: result.action, functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version };
+      const results = await deployPackage(plan, pkg, access, {
+        force,
+        history,
+        logger,
+        report,
+        onResult: (result, ms) => logger.info(`${result.action} ${result.functionName} (${functionLabel(pkg.path, result.key)}@${result.revision.slice(0, 12)}): ${result.detail} (${formatDuration(ms)})`),
+      });
+      const failed = results.find((r): r is FailedFunction => r.action === 'failed');
+      if (failed) throw failed.error;
+      const done = results as FunctionResult[];
+      const json = done.map((r) => ({ action: r.action, functionName: r.functionName, revision: r.revision, codeSha256: r.codeSha256, version: r.version }));
+      return pkg.functions[0]!.key === undefined ? json[0]! : { path: pkg.path, functions: done.map((r, i) => ({ key: r.key!, ...json[i]! })) };
     } finally {
       access.close();
     }
@@ -169,36 +187,87 @@ function revisionOf(pkg: Package): string {
   return pkg.revision;
 }
 
-export function targetOf(plan: Plan, pkg: Package): DeployTarget {
-  return { repository: plan.repository, path: pkg.path, functionName: pkg.functionName, revision: revisionOf(pkg), config: pkg.config, configFile: pkg.configFile };
+/** What check-and-deploy gets for each function of the package. */
+export function targetsOf(plan: Plan, pkg: Package): DeployTarget[] {
+  const revision = revisionOf(pkg);
+  return pkg.functions.map((fn) => ({
+    repository: plan.repository,
+    path: pkg.path,
+    key: fn.key,
+    functionName: fn.functionName,
+    revision,
+    configRevision: plan.head,
+    settings: fn.settings,
+    configDigest: fn.configDigest,
+    bundleDigest: pkg.bundleDigest,
+    code: { paths: pkg.watchedPaths, ignore: pkg.ignoredPaths },
+    configFile: pkg.configFile,
+  }));
+}
+
+/** What the decision expects each function of the package to run: the payload's --package-revision and its companions. */
+export interface ExpectedFunctions {
+  revision: string;
+  bundleDigest: string | undefined;
+  functions: Array<{ functionName: string; configDigest: string | undefined }>;
+  /** The `functions` keys, for a package that declares them. */
+  keys: string[] | undefined;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The payload's expectations, checked for agreement: each list as long as --function-name. */
+export function expectedFunctions(options: Pick<DeployCommandOptions, 'packageRevision' | 'functionName' | 'functionKey' | 'configDigest' | 'bundleDigest'>): ExpectedFunctions | undefined {
+  const names = options.functionName ?? [];
+  if ((options.packageRevision === undefined) !== (names.length === 0)) {
+    throw new UsageError('--package-revision and --function-name go together: the functions to ask and the revision they should run');
+  }
+  if (options.packageRevision === undefined) {
+    if (options.functionKey || options.configDigest || options.bundleDigest) throw new UsageError('--function-key, --config-digest and --bundle-digest need --package-revision and --function-name');
+    return undefined;
+  }
+  for (const [flag, list] of [['--function-key', options.functionKey], ['--config-digest', options.configDigest]] as const) {
+    if (list && list.length !== names.length) throw new UsageError(`${flag} is given ${list.length} time(s) and --function-name ${names.length}: give one for each function, in the same order`);
+  }
+  return {
+    revision: options.packageRevision,
+    bundleDigest: options.bundleDigest,
+    functions: names.map((functionName, i) => ({ functionName, configDigest: options.configDigest?.[i] })),
+    keys: options.functionKey,
+  };
 }
 
 /**
- * A task given its package's revision asks Lambda first: when the function
- * already runs it (a retrigger, a race with a newer push), that one
- * GetFunction is the whole task, with no clone. Otherwise the task goes on
- * as usual, and the full check (newer deploys included) runs on the clone.
+ * A task given its package's revision asks Lambda first: when each of its
+ * functions already runs that revision with that configuration (a
+ * retrigger, a race with a newer push), one GetFunction per function is the
+ * whole task, with no clone. Otherwise the task goes on as usual, and the
+ * full check (newer deploys included) runs on the clone.
  */
-async function answerFromLambda(
-  path: string,
-  options: DeployCommandOptions & { packageRevision: string; functionName: string },
-  logger: Logger,
-  report: DeployReport,
-): Promise<DeployJson | undefined> {
+async function answerFromLambda(path: string, options: DeployCommandOptions, expected: ExpectedFunctions, logger: Logger, report: DeployReport): Promise<DeployJson | undefined> {
   const rootConfig = options.rootConfig === undefined ? {} : rootConfigFromJson(options.rootConfig, '--root-config');
   const access = await openAccess({ rootConfig }, { logger, printCalls: !options.quiet, onCall: report.call });
   try {
     const { readDeployed, runsRevision } = await lambda();
-    const fn = access.forFunction({ functionName: options.functionName, executionRoleArn: undefined });
-    const deployed = await readDeployed(fn.client, options.functionName);
-    const revision = options.packageRevision;
-    if (!runsRevision(deployed, revision)) {
-      logger.info(`${options.functionName} does not run ${path}@${revision.slice(0, 12)}: cloning to check and deploy`);
-      return undefined;
+    const { revision, bundleDigest } = expected;
+    const answers: FunctionJson[] = [];
+    for (const { functionName, configDigest } of expected.functions) {
+      const fn = access.forFunction({ functionName, executionRoleArn: undefined });
+      const deployed = await readDeployed(fn.client, functionName);
+      if (!runsRevision(deployed, { revision, configDigest, bundleDigest })) {
+        logger.info(`${functionName} does not run ${path}@${revision.slice(0, 12)}${configDigest ? ' with this configuration' : ''}: cloning to check and deploy`);
+        return undefined;
+      }
+      const codeSha256 = deployed.kind === 'present' ? (deployed.configuration.CodeSha256 ?? null) : null;
+      answers.push({ action: 'skipped', functionName, revision, codeSha256, version: null });
     }
-    logger.info(`skipped ${options.functionName} (${path}@${revision.slice(0, 12)}): its Description holds this revision (one GetFunction, no git)`);
-    const codeSha256 = deployed.kind === 'present' ? (deployed.configuration.CodeSha256 ?? null) : null;
-    return { action: 'skipped', functionName: options.functionName, revision, codeSha256, version: null };
+    for (const a of answers) {
+      logger.info(`skipped ${a.functionName} (${path}@${revision.slice(0, 12)}): its Description holds this revision${expected.functions[0]?.configDigest ? ' and its configuration digest is this one' : ''} (one GetFunction, no git)`);
+    }
+    if (expected.keys === undefined) return answers[0]!;
+    return { path, functions: answers.map((a, i) => ({ key: expected.keys![i]!, ...a })) };
   } finally {
     access.close();
   }
@@ -206,17 +275,16 @@ async function answerFromLambda(
 
 /** --check: what a deploy would set, without any AWS access. */
 async function checkPackage(plan: Plan, pkg: Package, logger: Logger, report?: DeployReport): Promise<DeployJson> {
-  const target = targetOf(plan, pkg);
+  const targets = targetsOf(plan, pkg);
   const { buildBundle, disposeBundle } = await bundler();
+  const build = () => buildBundle({ gitRoot: plan.gitRoot, pkg, revision: targets[0]!.revision, logger, limits: { maxZipBytes: Infinity } });
   const bundle = await (report ? report.timed('bundle', build) : build());
   report?.bundled(bundle);
   await disposeBundle(bundle);
-  function build() {
-    return buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger, limits: { maxZipBytes: Infinity } });
-  }
-  const description = (await lambda()).descriptionFor(target);
+  const { descriptionFor } = await lambda();
   logger.info(`checked ${pkg.path}: ${bundle.fileCount} files, ${bundle.size} bytes zipped`);
-  return { action: 'checked', functionName: target.functionName, revision: target.revision, codeSha256: bundle.codeSha256, version: null, description };
+  const checked = targets.map((t): FunctionJson => ({ action: 'checked', functionName: t.functionName, revision: t.revision, codeSha256: bundle.codeSha256, version: null, description: descriptionFor(t) }));
+  return targets[0]!.key === undefined ? checked[0]! : { path: pkg.path, functions: checked.map((c, i) => ({ key: targets[i]!.key!, ...c })) };
 }
 
 /** A task's clone fetches an unknown deployed commit from its origin; a checkout from `origin` when it has one. */
@@ -267,37 +335,73 @@ export interface DeployPackageOptions {
   wait?: WaitOptions;
   /** Times the bundle and keeps its file list (a task's result.json, bundle-files.txt). */
   report?: Pick<DeployReport, 'timed' | 'bundled'>;
+  /** Hears each function's outcome as it ends, with its duration. */
+  onResult?: (result: FunctionResult, ms: number) => void;
 }
 
-/** Check-and-deploy one planned package: the bundle is built only when Lambda needs it, and removed after. */
-export async function deployPackage(plan: Plan, pkg: Package, access: LambdaAccess, options: DeployPackageOptions): Promise<DeployResult> {
-  const target = targetOf(plan, pkg);
-  const fn = access.forFunction({ functionName: pkg.functionName, executionRoleArn: pkg.config.role });
-  let bundle: Bundle | undefined;
+/** One function's outcome, with the key that tells it from the package's other functions. */
+export type FunctionResult = DeployResult & { key: string | undefined };
+export interface FailedFunction {
+  action: 'failed';
+  key: string | undefined;
+  functionName: string;
+  error: unknown;
+}
+
+/**
+ * Check-and-deploy of every function of one planned package, one after the
+ * other. They share one bundle, built only when the first function needs it
+ * and removed after the last. One function failing does not stop the others.
+ */
+export async function deployPackage(plan: Plan, pkg: Package, access: LambdaAccess, options: DeployPackageOptions): Promise<Array<FunctionResult | FailedFunction>> {
   const { checkAndDeploy } = await lambda();
   const { buildBundle, disposeBundle, DirectUploadTooLargeError } = await bundler();
-  try {
-    return await checkAndDeploy(target, {
-      client: fn.client,
-      history: options.history,
-      logger: options.logger,
-      force: options.force,
-      ...(options.wait ? { wait: options.wait } : {}),
-      code: { s3Bucket: fn.s3Bucket, uploadToS3: fn.uploadToS3 },
-      bundle: async () => {
-        try {
-          // With a bucket, any size can go through S3; without one, the bundler refuses what Lambda would.
-          const build = () => buildBundle({ gitRoot: plan.gitRoot, pkg, revision: target.revision, logger: options.logger, ...(fn.s3Bucket ? { limits: { maxZipBytes: Infinity } } : {}) });
-          bundle = await (options.report ? options.report.timed('bundle', build) : build());
-          options.report?.bundled(bundle);
-        } catch (error) {
-          if (error instanceof DirectUploadTooLargeError) await disposeBundle(error.bundle);
-          throw error;
-        }
-        return bundle;
+  const targets = targetsOf(plan, pkg);
+  // The bundler refuses what Lambda would refuse directly, unless every function can go through S3.
+  const accesses = targets.map((target) => access.forFunction({ functionName: target.functionName, executionRoleArn: target.settings.role }));
+  const viaS3 = accesses.every((fn) => fn.s3Bucket);
+  let built: Promise<Bundle> | undefined;
+  const bundle = (): Promise<Bundle> => {
+    const build = () => buildBundle({ gitRoot: plan.gitRoot, pkg, revision: targets[0]!.revision, logger: options.logger, ...(viaS3 ? { limits: { maxZipBytes: Infinity } } : {}) });
+    built ??= (options.report ? options.report.timed('bundle', build) : build()).then(
+      (made) => {
+        options.report?.bundled(made);
+        return made;
       },
-    });
+      async (error: unknown) => {
+        if (error instanceof DirectUploadTooLargeError) await disposeBundle(error.bundle);
+        throw error;
+      },
+    );
+    return built;
+  };
+  const results: Array<FunctionResult | FailedFunction> = [];
+  try {
+    for (const [i, target] of targets.entries()) {
+      const fn = accesses[i]!;
+      const started = performance.now();
+      try {
+        const result = await checkAndDeploy(target, {
+          client: fn.client,
+          history: options.history,
+          logger: options.logger,
+          force: options.force,
+          ...(options.wait ? { wait: options.wait } : {}),
+          code: { s3Bucket: fn.s3Bucket, uploadToS3: fn.uploadToS3 },
+          bundle,
+        });
+        const done = { ...result, key: target.key };
+        options.onResult?.(done, performance.now() - started);
+        results.push(done);
+      } catch (error) {
+        // A package's single function fails as today: the error itself.
+        if (targets.length === 1) throw error;
+        results.push({ action: 'failed', key: target.key, functionName: target.functionName, error });
+      }
+    }
   } finally {
-    if (bundle) await disposeBundle(bundle);
+    const made = await built?.catch(() => undefined);
+    if (made) await disposeBundle(made);
   }
+  return results;
 }

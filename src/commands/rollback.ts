@@ -8,7 +8,8 @@ import { redactingLogger } from '../lambda/redact.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { git, isAncestor, resolveRevision } from '../repo/git.js';
-import { deployPackage, historyFor, openAccess, packageAt, redactingErrors } from './deploy.js';
+import { functionLabel } from '../packages/description.js';
+import { deployPackage, historyFor, openAccess, packageAt, redactingErrors, type FailedFunction, type FunctionResult } from './deploy.js';
 
 const lambda = () => import('../lambda/index.js');
 
@@ -47,7 +48,7 @@ export function registerRollback(program: Command, logger: Logger): void {
     });
 }
 
-async function rollbackCommand(path: string, options: RollbackCommandOptions, logger: Logger): Promise<RollbackJson> {
+async function rollbackCommand(path: string, options: RollbackCommandOptions, logger: Logger): Promise<RollbackJson | { path: string; functions: Array<RollbackJson & { key: string }> }> {
   const root = resolve(path);
   if (!existsSync(root)) throw new UsageError(`${path} does not exist`);
   const plan = await planPackages({ root, repoUrl: options.repoUrl, logger });
@@ -56,26 +57,48 @@ async function rollbackCommand(path: string, options: RollbackCommandOptions, lo
   const access = await openAccess(plan, { logger, printCalls: !options.quiet });
   const started = performance.now();
   try {
-    const { client } = access.forFunction({ functionName: pkg.functionName, executionRoleArn: pkg.config.role });
     const { rollbackAlias, deployedRevision } = await lambda();
-    if (pkg.config.alias) {
+    const fns = pkg.functions;
+    // Functions with an alias move it back without bundling, each on its own.
+    if (fns.every((fn) => fn.settings.alias)) {
       const isOlder = async (older: string, newer: string) => older !== newer && (await isAncestor(plan.gitRoot, older, newer)) === true;
-      const moved = await rollbackAlias(client, pkg.functionName, pkg.config.alias, to, isOlder);
-      logger.info(`rolled back ${pkg.functionName} (${pkg.path}): alias ${moved.alias} from version ${moved.from.version} (${moved.from.revision?.slice(0, 12) ?? 'no revision'}) to version ${moved.to.version} (${moved.to.revision.slice(0, 12)}), nothing bundled (${formatDuration(performance.now() - started)})`);
-      return { action: 'rolled-back', functionName: pkg.functionName, revision: moved.to.revision, codeSha256: moved.to.codeSha256 ?? null, version: moved.to.version, from: moved.from.revision ?? null };
+      const out: Array<RollbackJson & { key: string | undefined }> = [];
+      for (const fn of fns) {
+        const { client } = access.forFunction({ functionName: fn.functionName, executionRoleArn: fn.settings.role });
+        const moved = await rollbackAlias(client, fn.functionName, fn.settings.alias!, to, isOlder);
+        logger.info(`rolled back ${fn.functionName} (${functionLabel(pkg.path, fn.key)}): alias ${moved.alias} from version ${moved.from.version} (${moved.from.revision?.slice(0, 12) ?? 'no revision'}) to version ${moved.to.version} (${moved.to.revision.slice(0, 12)}), nothing bundled (${formatDuration(performance.now() - started)})`);
+        out.push({ key: fn.key, action: 'rolled-back', functionName: fn.functionName, revision: moved.to.revision, codeSha256: moved.to.codeSha256 ?? null, version: moved.to.version, from: moved.from.revision ?? null });
+      }
+      return shaped(pkg, out);
     }
-    const from = await deployedRevision(client, pkg.functionName);
+    // Otherwise the package is redeployed as it was: one bundle for all its functions.
+    const first = fns[0]!;
+    const from = await deployedRevision(access.forFunction({ functionName: first.functionName, executionRoleArn: first.settings.role }).client, first.functionName);
     const target = to ?? (await previousRevision(plan, pkg, from));
     const old = await planPackages({ root, repoUrl: options.repoUrl, logger, from: { commit: target } });
     const oldPkg = old.packages.find((p) => p.path === pkg.path);
     if (!oldPkg) throw new UsageError(`${pkg.path} is not a package at ${target.slice(0, 12)}, so there is nothing to roll back to there`);
     logger.info(`rollback of ${pkg.path} to ${target.slice(0, 12)}: deploying the package as it was there, past the guard that an older revision never overwrites a newer one`);
-    const result = await deployPackage(old, oldPkg, access, { force: true, history: await historyFor(old, undefined, logger), logger });
-    logger.info(`rolled back ${result.functionName} (${pkg.path}) from ${from?.slice(0, 12) ?? 'nothing'} to ${result.revision.slice(0, 12)} (${formatDuration(performance.now() - started)}); the next push deploys as usual`);
-    return { action: 'rolled-back', functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version, from: from ?? null };
+    const results = await deployPackage(old, oldPkg, access, { force: true, history: await historyFor(old, undefined, logger), logger });
+    const failed = results.find((r): r is FailedFunction => r.action === 'failed');
+    if (failed) throw failed.error;
+    const out = (results as FunctionResult[]).map((result) => {
+      logger.info(`rolled back ${result.functionName} (${functionLabel(pkg.path, result.key)}) from ${from?.slice(0, 12) ?? 'nothing'} to ${result.revision.slice(0, 12)} (${formatDuration(performance.now() - started)}); the next push deploys as usual`);
+      return { key: result.key, action: 'rolled-back' as const, functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version, from: from ?? null };
+    });
+    return shaped(oldPkg, out);
   } finally {
     access.close();
   }
+}
+
+/** As deploy --json: one object for a package's single function, `{path, functions}` for a package with `functions`. */
+function shaped(pkg: Package, out: Array<RollbackJson & { key: string | undefined }>): RollbackJson | { path: string; functions: Array<RollbackJson & { key: string }> } {
+  if (pkg.functions[0]!.key === undefined) {
+    const { key: _key, ...only } = out[0]!;
+    return only;
+  }
+  return { path: pkg.path, functions: out.map((r) => ({ ...r, key: r.key! })) };
 }
 
 /** The package's revision before `deployed`: the newest first-parent commit before it that changed the package. */
@@ -83,7 +106,7 @@ async function previousRevision(plan: Plan, pkg: Package, deployed: string | und
   if (deployed === undefined) throw new UsageError(`${pkg.functionName} names no deployed revision (missing, or its Description was edited)`, 'pass --to <revision>');
   const known = await isAncestor(plan.gitRoot, deployed, deployed);
   if (!known) throw new UsageError(`Lambda runs ${deployed.slice(0, 12)}, which this clone does not have`, 'fetch it (git fetch origin), or pass --to <revision>');
-  const { stdout } = await git(plan.gitRoot, ['log', '-1', '--first-parent', '--format=%H', `${deployed}^`, '--', ...pkg.watchedPaths], { okExitCodes: [128] });
+  const { stdout } = await git(plan.gitRoot, ['log', '-1', '--first-parent', '--format=%H', `${deployed}^`, '--', ...pkg.watchedPaths, ...pkg.ignoredPaths.map((p) => `:(exclude)${p}`)], { okExitCodes: [128] });
   const previous = stdout.trim();
   if (!previous) throw new UsageError(`${pkg.path} has no revision before ${deployed.slice(0, 12)} to roll back to`, 'pass --to <revision>');
   return previous;

@@ -13,6 +13,7 @@ import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
+import { functionLabel } from '../packages/description.js';
 import { deployPackage, forcedByEnvironment, historyFor, openAccess, redactingErrors } from './deploy.js';
 import { readStatus } from './status.js';
 
@@ -34,11 +35,15 @@ interface SyncCommandOptions extends RepositoryOptions {
 }
 
 /** What --dry-run says a sync would do. */
-export type PlannedAction = 'would-create' | 'would-update' | 'would-skip' | 'would-skip-newer' | 'would-leave' | 'would-delete';
+export type PlannedAction = 'would-create' | 'would-update' | 'would-configure' | 'would-skip' | 'would-skip-newer' | 'would-leave' | 'would-delete';
 
-/** One package's (or, with pruning, one orphan's) outcome. */
+/** One function's (or, with pruning, one orphan's) outcome. */
 export interface SyncRow {
   path: string;
+  /** The function's key under the package's `functions`; absent for a package's single function. */
+  key?: string;
+  /** True for an orphan's row (deleted, left, would-delete, or a failed removal). */
+  removal?: true;
   functionName: string;
   action: DeployAction | 'failed' | 'deleted' | 'left' | PlannedAction;
   revision: string | null;
@@ -115,7 +120,7 @@ export function registerSync(program: Command, logger: Logger): void {
       else if (rows.length > 0) process.stdout.write(`${syncTable(rows)}\n`);
       const failed = rows.filter((r) => r.action === 'failed');
       if (failed.length > 0) {
-        throw new OperationError(`${failed.length} of ${rows.length} ${prune ? 'packages and removals' : 'packages'} failed: ${failed.map((r) => r.path).slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}`);
+        throw new OperationError(`${failed.length} of ${rows.length} ${prune ? 'functions and removals' : 'functions'} failed: ${failed.map((r) => functionLabel(r.path, r.key)).slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}`);
       }
     });
   });
@@ -154,7 +159,7 @@ async function pruneOrphans(plan: Plan, access: LambdaAccess, options: SyncComma
   checkValve(status, valveOf(options, plan.rootConfig.pruneMaxDeletes, DEFAULT_MAX_DELETES));
   return mapWithConcurrency(status.orphans, 4, async (orphan): Promise<SyncRow> => {
     const started = performance.now();
-    const row = (action: SyncRow['action'], detail: string): SyncRow => ({ path: orphan.path, functionName: orphan.functionName, action, revision: orphan.deployedRevision, ms: performance.now() - started, detail, codeSha256: null, warnings: [] });
+    const row = (action: SyncRow['action'], detail: string): SyncRow => ({ path: orphan.path, removal: true, functionName: orphan.functionName, action, revision: orphan.deployedRevision, ms: performance.now() - started, detail, codeSha256: null, warnings: [] });
     try {
       const client = access.forFunction({ functionName: orphan.functionName, executionRoleArn: undefined, purpose: 'remove' }).client;
       const removal = await removeOrphan(client, orphan, plan.repository);
@@ -172,7 +177,7 @@ const WOULD: Record<PackageState, PlannedAction> = {
   'newer-deployed': 'would-skip-newer',
   missing: 'would-create',
   behind: 'would-update',
-  'config-drift': 'would-update',
+  'config-drift': 'would-configure',
   'code-drift': 'would-update',
   failed: 'would-update',
   'unknown-revision': 'would-update',
@@ -184,7 +189,7 @@ export function dryRunRows(status: Classification, prune: boolean): SyncRow[] {
   const rows: SyncRow[] = status.packages.map((p) => ({ path: p.path, functionName: p.functionName, action: WOULD[p.state], revision: p.revision, ms: 0, detail: `${p.state}: ${p.detail}`, codeSha256: null, warnings: [] }));
   if (prune) {
     for (const o of status.orphans) {
-      rows.push({ path: o.path, functionName: o.functionName, action: 'would-delete', revision: o.deployedRevision, ms: 0, detail: `orphan: ${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}`, codeSha256: null, warnings: [] });
+      rows.push({ path: o.path, removal: true, functionName: o.functionName, action: 'would-delete', revision: o.deployedRevision, ms: 0, detail: `orphan: ${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}`, codeSha256: null, warnings: [] });
     }
   }
   return rows;
@@ -209,35 +214,44 @@ export interface SyncOptions {
  */
 export async function syncPackages(plan: Plan, access: LambdaAccess, options: SyncOptions): Promise<SyncRow[]> {
   let done = 0;
-  const total = plan.packages.length;
-  return mapWithConcurrency(plan.packages, options.concurrency, async (pkg) => {
-    const row = await syncOne(plan, pkg, access, options);
-    done++;
-    const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
-    const warned = row.warnings.length ? `, ${row.warnings.length} warning${row.warnings.length === 1 ? '' : 's'}` : '';
-    options.logger.info(`[${done}/${total}] ${pkg.path}: ${what} (${formatDuration(row.ms)}${warned})`);
-    // With --verbose they were printed among the package's steps already.
-    if (!options.verbose) for (const warning of row.warnings) options.logger.warn(warning);
-    return row;
+  const total = plan.packages.reduce((n, p) => n + p.functions.length, 0);
+  const perPackage = await mapWithConcurrency(plan.packages, options.concurrency, async (pkg) => {
+    const rows = await syncOne(plan, pkg, access, options);
+    for (const row of rows) {
+      done++;
+      const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
+      const warned = row.warnings.length ? `, ${row.warnings.length} warning${row.warnings.length === 1 ? '' : 's'}` : '';
+      options.logger.info(`[${done}/${total}] ${functionLabel(row.path, row.key)}: ${what} (${formatDuration(row.ms)}${warned})`);
+    }
+    // With --verbose they were printed among the package's steps already; the package's rows share them.
+    if (!options.verbose) for (const warning of rows[0]?.warnings ?? []) options.logger.warn(warning);
+    return rows;
   });
+  return perPackage.flat();
 }
 
-async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: SyncOptions): Promise<SyncRow> {
+/** The rows of one package's functions, which share one bundle. */
+async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: SyncOptions): Promise<SyncRow[]> {
   const started = performance.now();
   const warnings: string[] = [];
-  const row = (action: SyncRow['action'], detail: string, codeSha256: string | null): SyncRow => ({
-    path: pkg.path, functionName: pkg.functionName, action, revision: pkg.revision ?? null, ms: performance.now() - started, detail, codeSha256, warnings,
+  const row = (fn: { key: string | undefined; functionName: string }, action: SyncRow['action'], detail: string, codeSha256: string | null, ms = performance.now() - started): SyncRow => ({
+    path: pkg.path, ...(fn.key === undefined ? {} : { key: fn.key }), functionName: fn.functionName, action, revision: pkg.revision ?? null, ms, detail, codeSha256, warnings,
   });
+  const message = (error: unknown): string => redactSecrets(error instanceof Error ? error.message : String(error));
   try {
     const logger = collectingWarnings(options.verbose ? prefixed(options.logger, pkg.path) : silentLogger, warnings);
     if (pkg.uncommittedFiles.length > 0) {
       if (!options.allowDirty) throw new UsageError(`${pkg.path} has uncommitted changes`, 'commit them, or pass --allow-dirty');
       logger.warn(leftOut(pkg, pkg.revision));
     }
-    const result = await deployPackage(plan, pkg, access, { force: options.force, history: options.history, logger, ...(options.wait ? { wait: options.wait } : {}) });
-    return row(result.action, result.detail, result.codeSha256);
+    const times = new Map<string, number>();
+    const results = await deployPackage(plan, pkg, access, {
+      force: options.force, history: options.history, logger, ...(options.wait ? { wait: options.wait } : {}),
+      onResult: (result, ms) => times.set(result.functionName, ms),
+    });
+    return results.map((r) => (r.action === 'failed' ? row(r, 'failed', message(r.error), null) : row(r, r.action, r.detail, r.codeSha256, times.get(r.functionName))));
   } catch (error) {
-    return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)), null);
+    return pkg.functions.map((fn) => row(fn, 'failed', message(error), null));
   }
 }
 
@@ -258,19 +272,28 @@ function prefixed(logger: Logger, path: string): Logger {
 }
 
 const ORDER: SyncRow['action'][] = [
-  'created', 'updated', 'skipped', 'skipped-newer', 'deleted', 'left', 'failed',
-  'would-create', 'would-update', 'would-skip', 'would-skip-newer', 'would-leave', 'would-delete',
+  'created', 'updated', 'configured', 'skipped', 'skipped-newer', 'deleted', 'left', 'failed',
+  'would-create', 'would-update', 'would-configure', 'would-skip', 'would-skip-newer', 'would-leave', 'would-delete',
 ];
 
+function isRemoval(row: SyncRow): boolean {
+  return row.removal === true;
+}
+
+/** `3 functions of 2 packages: 1 updated, 2 skipped`: sync counts functions, since a package may have several. */
 export function summarize(rows: SyncRow[]): string {
   const counts = ORDER.map((action) => [action, rows.filter((r) => r.action === action).length] as const).filter(([, n]) => n > 0);
-  const warnings = rows.reduce((sum, r) => sum + r.warnings.length, 0);
-  return `${rows.length} package${rows.length === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}${warnings ? `; ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+  const warnings = new Set(rows.flatMap((r) => r.warnings)).size;
+  const removals = rows.filter(isRemoval).length;
+  const functions = rows.length - removals;
+  const packages = new Set(rows.filter((r) => !isRemoval(r)).map((r) => r.path)).size;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(functions, 'function')} of ${plural(packages, 'package')}${removals ? ` and ${plural(removals, 'removal')}` : ''}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}${warnings ? `; ${plural(warnings, 'warning')}` : ''}`;
 }
 
 export function syncTable(rows: SyncRow[]): string {
   return formatTable(
     ['PACKAGE', 'ACTION', 'TIME', 'WARNINGS', 'DETAIL'],
-    rows.map((r) => [r.path, r.action, formatDuration(r.ms), String(r.warnings.length), r.detail.split('\n')[0]!]),
+    rows.map((r) => [functionLabel(r.path, r.key), r.action, formatDuration(r.ms), String(r.warnings.length), r.detail.split('\n')[0]!]),
   );
 }

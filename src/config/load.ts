@@ -8,6 +8,7 @@ import {
   BUILTIN_PACKAGE_DEFAULTS,
   PACKAGE_CONFIG_FILE,
   ROOT_CONFIG_FILE,
+  type FunctionConfig,
   type PackageConfig,
   type PackageConfigInput,
   type RootConfig,
@@ -135,17 +136,8 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
   const dependsOnField = own.dependsOn ? field('dependsOn') : 'defaults.dependsOn';
   const dependsOn = await checkRepositoryPaths(tree, merged.dependsOn ?? [], dependsOnFile, dependsOnField);
   const environment = { ...defaults.environment, ...own.environment };
-  // Lambda measures the variables as JSON and refuses more than 4 KB at create or update time.
-  const environmentBytes = Buffer.byteLength(JSON.stringify(environment));
-  if (environmentBytes > MAX_ENVIRONMENT_BYTES) {
-    throw new ConfigError(
-      own.environment ? source.file : ROOT_CONFIG_FILE,
-      own.environment ? field('environment') : 'defaults.environment',
-      `is ${environmentBytes} bytes (with the root defaults, as JSON); Lambda allows at most 4 KB (${MAX_ENVIRONMENT_BYTES} bytes) of environment variables`,
-      'keep large values elsewhere (S3, SSM Parameter Store) and pass only their names',
-    );
-  }
-  return {
+  checkEnvironmentSize(environment, own.environment ? source.file : ROOT_CONFIG_FILE, own.environment ? field('environment') : 'defaults.environment');
+  const config: Omit<PackageConfig, 'functions'> = {
     name: own.name,
     handler: merged.handler!,
     handlerSource: own.handler
@@ -168,6 +160,36 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     alias: merged.alias,
     allowScripts: merged.allowScripts ?? [],
   };
+  const functions = own.functions
+    ? Object.entries(own.functions).map(([key, fn]): FunctionConfig => {
+        const merged = { ...environment, ...fn.environment };
+        if (fn.environment) checkEnvironmentSize(merged, source.file, field(`functions.${key}.environment`));
+        return {
+          key,
+          handler: fn.handler,
+          handlerSource: { kind: 'file', file: source.file, field: field(`functions.${key}.handler`) },
+          memory: fn.memory ?? config.memory,
+          timeout: fn.timeout ?? config.timeout,
+          environment: merged,
+          role: fn.role ?? config.role,
+          alias: fn.alias ?? config.alias,
+        };
+      })
+    : undefined;
+  return { ...config, functions };
+}
+
+/** Lambda measures the variables as JSON and refuses more than 4 KB at create or update time. */
+function checkEnvironmentSize(environment: Record<string, string>, file: string, field: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(environment));
+  if (bytes > MAX_ENVIRONMENT_BYTES) {
+    throw new ConfigError(
+      file,
+      field,
+      `is ${bytes} bytes (with the root defaults, as JSON); Lambda allows at most 4 KB (${MAX_ENVIRONMENT_BYTES} bytes) of environment variables`,
+      'keep large values elsewhere (S3, SSM Parameter Store) and pass only their names',
+    );
+  }
 }
 
 /** Normalises repository-relative paths and checks that each exists inside the repository. */

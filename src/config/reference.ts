@@ -31,6 +31,11 @@ function rows(properties: Record<string, SchemaNode>, prefix: string, expand: (k
     if (node.type === 'object' && node.properties && expand(key)) {
       return [`| \`${name}\` | section | ${cell(node.description ?? '')} |`, ...rows(node.properties, `${name}.`, () => true)];
     }
+    const entry = node.additionalProperties;
+    if (node.type === 'object' && typeof entry === 'object' && entry.properties && expand(key)) {
+      // A map of sections (`functions`): one row per key of each entry, under `<name>.<key>.`.
+      return [`| \`${name}\` | map of sections | ${cell(node.description ?? '')} |`, ...rows(entry.properties, `${name}.<key>.`, () => true)];
+    }
     return [`| \`${name}\` | ${cell(typeOf(node))} | ${cell(node.description ?? '')} |`];
   });
 }

@@ -22,6 +22,32 @@ export interface PackageConfigInput {
   checkImports?: boolean;
   alias?: string;
   allowScripts?: string[];
+  /** Several functions from one package: key -> that function's settings (a package's own config only). */
+  functions?: Record<string, FunctionConfigInput>;
+}
+
+/** One function of a package with `functions`, as written: handler required, the rest override the package's. */
+export interface FunctionConfigInput {
+  handler: string;
+  memory?: number;
+  timeout?: number;
+  environment?: Record<string, string>;
+  role?: string;
+  alias?: string;
+}
+
+/** One function of a package with `functions`, after the package's settings (and through them the defaults). */
+export interface FunctionConfig {
+  key: string;
+  handler: string;
+  /** `functions.<key>.handler` in the package's config file, for the handler check's errors. */
+  handlerSource: SettingSource;
+  memory: number;
+  timeout: number;
+  /** The package's variables with this function's merged over them by name. */
+  environment: Record<string, string>;
+  role: string | undefined;
+  alias: string | undefined;
 }
 
 /**
@@ -56,6 +82,8 @@ export interface PackageConfig {
   alias: string | undefined;
   /** Dependencies whose install scripts may run (npm rebuild after an install with scripts off). */
   allowScripts: string[];
+  /** Its functions when it declares `functions` (in the file's order); undefined: the package is one function. */
+  functions: FunctionConfig[] | undefined;
 }
 
 export interface TaskclusterSection {
@@ -97,7 +125,7 @@ export interface RootConfig {
   prune?: boolean;
   /** The safety valve: more deletions than this in one run need --allow-mass-delete. */
   pruneMaxDeletes?: number;
-  defaults?: Omit<PackageConfigInput, 'name'>;
+  defaults?: Omit<PackageConfigInput, 'name' | 'functions'>;
   taskcluster?: TaskclusterSection;
   treeherder?: TreeherderSection;
   aws?: AwsSection;

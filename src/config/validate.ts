@@ -41,6 +41,8 @@ export function validateConfig(name: SchemaName, value: unknown, file: string, f
   const fn = validator(name);
   if (!fn(value)) {
     for (const error of fn.errors ?? []) {
+      // A key's own check (propertyNames) is reported once, by the propertyNames error that names the key.
+      if ((error as ErrorObject & { propertyName?: string }).propertyName !== undefined) continue;
       const described = describe(error);
       if (described.field === 'description' || described.field.endsWith('.description')) continue;
       errors.push(new ConfigError(file, at(described.field), described.reason));
@@ -77,6 +79,9 @@ function describe(error: ErrorObject): { field: string; reason: string } {
     }
     case 'propertyNames': {
       const name = String(params.propertyName);
+      if (field === 'functions' || field.endsWith('.functions')) {
+        return { field: join(name), reason: `${JSON.stringify(name)} is not a function key (letters, digits, - and _, 1-40 characters)` };
+      }
       const reason = /^AWS_/.test(name) || name === 'LAMBDA_TASK_ROOT' || name === 'LAMBDA_RUNTIME_DIR'
         ? `${JSON.stringify(name)} is reserved by Lambda and cannot be set`
         : `${JSON.stringify(name)} is not a valid variable name (a letter, then letters, digits or _, at least 2 characters)`;

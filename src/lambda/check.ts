@@ -1,7 +1,9 @@
 import { GetFunctionCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { revisionInDescription } from '../packages/description.js';
 import { failedCall, isNotFound } from './errors.js';
+import { TAG_BUNDLE, TAG_CONFIG, TAG_CONFIG_REVISION } from './function-config.js';
 import type { RevisionHistory } from './history.js';
+import type { DeployTarget } from './target.js';
 
 /** What Lambda says is deployed under a function name. */
 export type Deployed =
@@ -11,51 +13,100 @@ export type Deployed =
       configuration: FunctionConfiguration;
       /** The revision its Description names, when it is one of ours. */
       revision: string | undefined;
+      /** Its tags (GetFunction returns them): the configuration and bundle digests live there. */
+      tags: Record<string, string>;
     };
 
-/** Step 1 of check-and-deploy: one GetFunction. */
+/** Step 1 of check-and-deploy: one GetFunction, which returns the configuration and the tags. */
 export async function readDeployed(client: LambdaClient, functionName: string): Promise<Deployed> {
   try {
     const out = await client.send(new GetFunctionCommand({ FunctionName: functionName }));
     const configuration = out.Configuration ?? {};
-    return { kind: 'present', configuration, revision: revisionInDescription(configuration.Description) };
+    return { kind: 'present', configuration, revision: revisionInDescription(configuration.Description), tags: out.Tags ?? {} };
   } catch (error) {
     if (isNotFound(error)) return { kind: 'missing' };
     throw failedCall('GetFunction', functionName, error);
   }
 }
 
+/** What a caller that has no clone expects a function to run: the package's code revision, and the digests when it knows them. */
+export interface ExpectedState {
+  revision: string;
+  /** The `lambda-sync:config` tag it should carry. */
+  configDigest?: string | undefined;
+  /** The `lambda-sync:bundle` tag; a function without one (deployed before it was recorded) counts as matching, as in `decide`. */
+  bundleDigest?: string | undefined;
+}
+
 /**
- * True when the function runs exactly `revision` and is not Failed: what
- * `decide` answers `skip` for, known from one GetFunction without any git.
+ * True when the function runs exactly this revision (and, when given, this
+ * configuration and these bundle settings) and is not Failed: what `decide`
+ * answers `skip` for, known from one GetFunction without any git.
  */
-export function runsRevision(deployed: Deployed, revision: string): boolean {
-  return deployed.kind === 'present' && deployed.configuration.State !== 'Failed' && deployed.revision === revision;
+export function runsRevision(deployed: Deployed, expected: ExpectedState): boolean {
+  if (deployed.kind !== 'present' || deployed.configuration.State === 'Failed' || deployed.revision !== expected.revision) return false;
+  if (expected.configDigest !== undefined && deployed.tags[TAG_CONFIG] !== expected.configDigest) return false;
+  const bundle = deployed.tags[TAG_BUNDLE];
+  return expected.bundleDigest === undefined || bundle === undefined || bundle === expected.bundleDigest;
 }
 
 export type Decision =
   | { kind: 'create' }
   | { kind: 'skip' }
-  | { kind: 'skip-newer'; deployedRevision: string }
+  /** A newer commit deployed the code (`of: 'code'`) or the configuration. */
+  | { kind: 'skip-newer'; deployedRevision: string; of: 'code' | 'configuration' }
+  /** The code is ours, the configuration is not: one configuration update, no bundle. */
+  | { kind: 'configure'; why: string }
+  /** The code is not ours: bundle, code, configuration. */
   | { kind: 'update'; why: string };
 
+/** What the check compares: the target's code identity and configuration. */
+export type Ours = Pick<DeployTarget, 'revision' | 'configRevision' | 'configDigest' | 'bundleDigest' | 'code'> & { architecture: string };
+
 /**
- * Steps 2-4. An older task must never overwrite a newer deploy: when our
- * revision is an ancestor of the deployed one, do nothing. When git cannot
- * find the deployed commit at all (a force-push removed it, or another
- * repository wrote it), deploying is the only way forward, and the reason is
- * said.
+ * Steps 2-4. Code and configuration are compared apart. The code is ours
+ * when the Description names our code revision (or a newer one that changed
+ * none of our code: a Description written before lambda.yml stopped counting
+ * as code), the bundle settings are ours (no tag: written before they were
+ * recorded, taken as ours) and the architecture is ours. Then the
+ * configuration is ours when the `lambda-sync:config` digest is ours; when it
+ * is not, one configuration update does, unless the configuration deployed
+ * was read from a newer commit. An older task never overwrites a newer
+ * deploy: when our revision is an ancestor of a deployed one that changed
+ * our code, do nothing. When git cannot find the deployed commit at all (a
+ * force-push removed it, or another repository wrote it), deploying is the
+ * only way forward, and the reason is said.
  */
-export async function decide(deployed: Deployed, revision: string, history: RevisionHistory, force: boolean): Promise<Decision> {
+export async function decide(deployed: Deployed, ours: Ours, history: RevisionHistory, force: boolean): Promise<Decision> {
   if (deployed.kind === 'missing') return { kind: 'create' };
   // A failed creation already carries our Description; it is not deployed.
   if (deployed.configuration.State === 'Failed') return { kind: 'update', why: 'its creation failed' };
   if (force) return { kind: 'update', why: 'forced' };
   const theirs = deployed.revision;
-  if (theirs === revision) return { kind: 'skip' };
   if (theirs === undefined) return { kind: 'update', why: 'its Description names no revision' };
-  const order = await history.compare(theirs, revision);
-  if (order === 'newer') return { kind: 'skip-newer', deployedRevision: theirs };
-  if (order === 'unknown') return { kind: 'update', why: `the deployed revision ${theirs} is not in this repository's history, even after fetching it` };
-  return { kind: 'update', why: `the deployed revision is ${theirs.slice(0, 12)}` };
+  if (theirs !== ours.revision) {
+    const order = await history.compare(theirs, ours.revision);
+    if (order === 'unknown') return { kind: 'update', why: `the deployed revision ${theirs} is not in this repository's history, even after fetching it` };
+    if (order === 'not-newer') return { kind: 'update', why: `the deployed revision is ${theirs.slice(0, 12)}` };
+    if (await history.changedBetween(ours.revision, theirs, ours.code)) return { kind: 'skip-newer', deployedRevision: theirs, of: 'code' };
+  }
+  const bundle = deployed.tags[TAG_BUNDLE];
+  if (bundle !== undefined && bundle !== ours.bundleDigest) {
+    // A newer deploy with other bundle settings (a dependsOn added, ...) is not ours to undo.
+    if (theirs !== ours.revision) return { kind: 'skip-newer', deployedRevision: theirs, of: 'code' };
+    return { kind: 'update', why: 'its bundle settings (build, include, exclude, dependsOn) changed' };
+  }
+  const architecture = deployed.configuration.Architectures?.[0] ?? 'x86_64';
+  if (architecture !== ours.architecture) return { kind: 'update', why: `its architecture is ${architecture}` };
+
+  const digest = deployed.tags[TAG_CONFIG];
+  if (digest === ours.configDigest) {
+    return theirs === ours.revision ? { kind: 'skip' } : { kind: 'configure', why: `its Description names ${theirs.slice(0, 12)}, which has the same code` };
+  }
+  if (digest === undefined) return { kind: 'configure', why: 'it has no configuration digest yet' };
+  const configuredAt = deployed.tags[TAG_CONFIG_REVISION];
+  if (configuredAt && configuredAt !== ours.configRevision && (await history.compare(configuredAt, ours.configRevision)) === 'newer') {
+    return { kind: 'skip-newer', deployedRevision: configuredAt, of: 'configuration' };
+  }
+  return { kind: 'configure', why: 'its configuration changed' };
 }

@@ -19,7 +19,8 @@ import { publishAndPoint } from './publish.js';
 import type { DeployTarget } from './target.js';
 import { DEFAULT_WAIT, retryWhileUpdating, waitUntilActive, waitUntilSettled, waitUntilUpdated, type WaitOptions } from './wait.js';
 
-export type DeployAction = 'created' | 'updated' | 'skipped' | 'skipped-newer';
+/** `configured`: only the configuration was updated (the code was already ours), nothing bundled. */
+export type DeployAction = 'created' | 'updated' | 'configured' | 'skipped' | 'skipped-newer';
 
 export interface DeployResult {
   action: DeployAction;
@@ -101,15 +102,22 @@ class DeployRun {
 
   private async round(): Promise<DeployResult | ChangedUnderUs> {
     const deployed = await readDeployed(this.client, this.name);
-    const decision = await decide(deployed, this.target.revision, this.deps.history, this.deps.force ?? false);
+    const ours = { ...this.target, architecture: this.target.settings.architecture };
+    const decision = await decide(deployed, ours, this.deps.history, this.deps.force ?? false);
     switch (decision.kind) {
       case 'skip':
         return this.skipWhenSettled(deployed as Extract<Deployed, { kind: 'present' }>);
       case 'skip-newer':
-        this.logger.info(`${this.name} runs ${decision.deployedRevision}, which is newer than ${this.target.revision}: leaving it`);
-        return this.result('skipped-newer', deployedSha(deployed), null, `the deployed revision ${decision.deployedRevision} is newer`);
+        if (decision.of === 'code') {
+          this.logger.info(`${this.name} runs ${decision.deployedRevision}, which is newer than ${this.target.revision}: leaving it`);
+          return this.result('skipped-newer', deployedSha(deployed), null, `the deployed revision ${decision.deployedRevision} is newer`);
+        }
+        this.logger.info(`${this.name}'s configuration comes from ${decision.deployedRevision}, which is newer than ${this.target.configRevision}: leaving it`);
+        return this.result('skipped-newer', deployedSha(deployed), null, `the deployed configuration, from ${decision.deployedRevision}, is newer`);
       case 'create':
         return this.create();
+      case 'configure':
+        return this.configure(deployed as Extract<Deployed, { kind: 'present' }>, decision.why);
       case 'update':
         return this.update(deployed as Extract<Deployed, { kind: 'present' }>, decision.why);
     }
@@ -140,11 +148,11 @@ class DeployRun {
     if (this.createConflicted && this.bundled) {
       const bundle = await this.bundled;
       if (configuration.CodeSha256 === bundle.codeSha256) {
-        const version = await this.publish(bundle, configuration.RevisionId);
+        const version = await this.publish(bundle.codeSha256, configuration.RevisionId);
         return this.result('created', bundle.codeSha256, version, 'created with this revision (CreateFunction\'s answer was lost, or another deploy of this revision created it at the same moment)');
       }
     }
-    return this.result('skipped', configuration.CodeSha256 ?? null, null, waited ? 'its Description holds this revision, and the change that wrote it is now done' : 'its Description holds this revision');
+    return this.result('skipped', configuration.CodeSha256 ?? null, null, waited ? 'its Description holds this revision and its configuration digest is this one, and the change that wrote them is now done' : 'its Description holds this revision and its configuration digest is this one');
   }
 
   private bundle(): Promise<BundleFile> {
@@ -187,12 +195,12 @@ class DeployRun {
     }
     const active = await this.logger.step(`wait until ${this.name} is Active`, () => quietly(() => waitUntilActive(this.client, this.name, this.wait)));
     this.checkSha(active.Configuration, bundle);
-    const version = await this.publish(bundle, active.Configuration?.RevisionId);
+    const version = await this.publish(bundle.codeSha256, active.Configuration?.RevisionId);
     return this.result('created', bundle.codeSha256, version, 'it did not exist');
   }
 
-  private async update(deployed: Extract<Deployed, { kind: 'present' }>, why: string): Promise<DeployResult | ChangedUnderUs> {
-    let current = deployed.configuration;
+  /** A Failed function cannot be updated; one with an update in progress is waited for, then checked again. */
+  private async settled(current: FunctionConfiguration): Promise<ChangedUnderUs | undefined> {
     if (current.State === 'Failed') {
       throw new OperationError(
         `${this.name} is in state Failed (${current.StateReason ?? 'no reason given'}${current.StateReasonCode ? `, ${current.StateReasonCode}` : ''}) and cannot be updated`,
@@ -203,17 +211,52 @@ class DeployRun {
       await this.logger.step(`wait until ${this.name} has settled`, () => quietly(() => waitUntilSettled(this.client, this.name, this.wait)));
       return new ChangedUnderUs('an update was in progress');
     }
+    return undefined;
+  }
+
+  /** The code is ours: one configuration update (with the Description and the tags), no bundle. */
+  private async configure(deployed: Extract<Deployed, { kind: 'present' }>, why: string): Promise<DeployResult | ChangedUnderUs> {
+    const current = deployed.configuration;
+    const unsettled = await this.settled(current);
+    if (unsettled) return unsettled;
+    this.logger.info(`configuring ${this.name}: ${why}`);
+    const updated = await this.writeConfiguration(current.RevisionId);
+    if (updated instanceof ChangedUnderUs) return updated;
+    if (updated.CodeSha256 !== current.CodeSha256) return new ChangedUnderUs('its code changed under our configuration update');
+    await this.tag(updated.FunctionArn);
+    const codeSha256 = current.CodeSha256 ?? null;
+    const version = codeSha256 ? await this.publish(codeSha256, updated.RevisionId) : null;
+    return this.result('configured', codeSha256, version, why);
+  }
+
+  /** UpdateFunctionConfiguration over `revisionId`, and the wait until it is done: the function's configuration after it. */
+  private async writeConfiguration(revisionId: string | undefined): Promise<FunctionConfiguration | ChangedUnderUs> {
+    try {
+      await retryWhileUpdating(this.client, this.name, this.wait, () =>
+        this.client.send(new UpdateFunctionConfigurationCommand(configurationRequest(this.target, revisionId))));
+    } catch (error) {
+      if (isStaleRevision(error)) return new ChangedUnderUs('its RevisionId moved before our configuration update');
+      throw failedCall('UpdateFunctionConfiguration', this.name, error);
+    }
+    const updated = await this.logger.step(`wait until ${this.name}'s configuration update is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait)));
+    return updated.Configuration ?? {};
+  }
+
+  private async update(deployed: Extract<Deployed, { kind: 'present' }>, why: string): Promise<DeployResult | ChangedUnderUs> {
+    let current = deployed.configuration;
+    const unsettled = await this.settled(current);
+    if (unsettled) return unsettled;
     this.logger.info(`updating ${this.name}: ${why}`);
     const bundle = await this.bundle();
-    const architecture = this.target.config.architecture;
+    const architecture = this.target.settings.architecture;
     const codeIsOurs = current.CodeSha256 === bundle.codeSha256 && (current.Architectures?.[0] ?? 'x86_64') === architecture;
-    if (!codeIsOurs && current.Runtime !== undefined && current.Runtime !== this.target.config.runtime) {
+    if (!codeIsOurs && current.Runtime !== undefined && current.Runtime !== this.target.settings.runtime) {
       // Lambda refuses code updates on a runtime it has blocked (a deprecated
       // one), but accepts a move to another runtime: the runtime goes first.
       // Only the runtime: the Description stays the old one until the code is ours.
       try {
         await retryWhileUpdating(this.client, this.name, this.wait, () =>
-          this.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: this.name, Runtime: this.target.config.runtime as Runtime, RevisionId: current.RevisionId })));
+          this.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: this.name, Runtime: this.target.settings.runtime as Runtime, RevisionId: current.RevisionId })));
       } catch (error) {
         if (isStaleRevision(error)) return new ChangedUnderUs('its RevisionId moved before our runtime update');
         throw failedCall('UpdateFunctionConfiguration', this.name, error);
@@ -238,21 +281,19 @@ class DeployRun {
     }
     // The Description is written last, in the same call as the rest of the
     // configuration, and only over the code we just checked is ours.
-    try {
-      await retryWhileUpdating(this.client, this.name, this.wait, () =>
-        this.client.send(new UpdateFunctionConfigurationCommand(configurationRequest(this.target, current.RevisionId))));
-    } catch (error) {
-      if (isStaleRevision(error)) return new ChangedUnderUs('its RevisionId moved before our configuration update');
-      throw failedCall('UpdateFunctionConfiguration', this.name, error);
-    }
-    const updated = await this.logger.step(`wait until ${this.name}'s configuration update is done`, () => quietly(() => waitUntilUpdated(this.client, this.name, this.wait)));
-    await this.tag(updated.Configuration?.FunctionArn, bundle.codeSha256);
-    const version = await this.publish(bundle, updated.Configuration?.RevisionId);
+    const updated = await this.writeConfiguration(current.RevisionId);
+    if (updated instanceof ChangedUnderUs) return updated;
+    await this.tag(updated.FunctionArn, bundle.codeSha256);
+    const version = await this.publish(bundle.codeSha256, updated.RevisionId);
     return this.result('updated', bundle.codeSha256, version, why);
   }
 
-  /** Keeps the revision tag current; tags are for people, so a failure here is a warning. */
-  private async tag(functionArn: string | undefined, codeSha256: string): Promise<void> {
+  /**
+   * Keeps the tags current. The digests in them are what the next check
+   * compares, but a failure here only costs that check one more
+   * configuration update, so it is a warning.
+   */
+  private async tag(functionArn: string | undefined, codeSha256?: string): Promise<void> {
     if (!functionArn) return;
     try {
       await retryWhileUpdating(this.client, this.name, this.wait, () => this.client.send(new TagResourceCommand({ Resource: functionArn, Tags: functionTags(this.target, codeSha256) })));
@@ -261,12 +302,12 @@ class DeployRun {
     }
   }
 
-  private async publish(bundle: BundleFile, revisionId: string | undefined): Promise<string | null> {
-    const alias = this.target.config.alias;
+  private async publish(codeSha256: string, revisionId: string | undefined): Promise<string | null> {
+    const alias = this.target.settings.alias;
     if (!alias) return null;
     const version = await publishAndPoint(
       this.client,
-      { functionName: this.name, alias, codeSha256: bundle.codeSha256, revisionId, description: descriptionFor(this.target) },
+      { functionName: this.name, alias, codeSha256, revisionId, description: descriptionFor(this.target) },
       this.wait,
       this.logger,
     );

@@ -1,6 +1,6 @@
 import type { CreateFunctionRequest, FunctionConfiguration, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
 import { missingRoleHint } from '../config/role.js';
-import type { PackageConfig } from '../config/types.js';
+import type { FunctionSettings } from '../packages/function-settings.js';
 import { ConfigError } from '../errors.js';
 import { functionDescription } from '../packages/description.js';
 import type { CodeSource } from './code-source.js';
@@ -11,6 +11,12 @@ export const TAG_PATH = 'lambda-sync:path';
 export const TAG_REVISION = 'lambda-sync:revision';
 /** The CodeSha256 lambda-sync last uploaded: a different one in Lambda means someone uploaded code by hand. */
 export const TAG_CODE_SHA256 = 'lambda-sync:code-sha256';
+/** configDigest of the function's effective settings (src/packages/function-settings.ts). */
+export const TAG_CONFIG = 'lambda-sync:config';
+/** The commit the configuration was read from: a configuration from an older commit never overwrites it. */
+export const TAG_CONFIG_REVISION = 'lambda-sync:config-revision';
+/** bundleDigest of the settings that shape the bundle (build, include, exclude, dependsOn). */
+export const TAG_BUNDLE = 'lambda-sync:bundle';
 
 const MAX_TAG_VALUE = 256;
 
@@ -19,22 +25,29 @@ export function tagValue(text: string): string {
   return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, MAX_TAG_VALUE);
 }
 
-/** Tags that name where the function comes from, for people in the console (the Description is what checks read). */
+/**
+ * Tags that name where the function comes from, for people in the console
+ * (the Description is what checks read for the code), and the digests that
+ * checks read for the configuration and the bundle settings.
+ */
 export function functionTags(target: DeployTarget, codeSha256?: string): Record<string, string> {
   return {
     [TAG_REPOSITORY]: tagValue(target.repository),
     [TAG_PATH]: tagValue(target.path),
     [TAG_REVISION]: tagValue(target.revision),
     ...(codeSha256 ? { [TAG_CODE_SHA256]: tagValue(codeSha256) } : {}),
+    [TAG_CONFIG]: target.configDigest,
+    [TAG_CONFIG_REVISION]: target.configRevision,
+    [TAG_BUNDLE]: target.bundleDigest,
   };
 }
 
 export function descriptionFor(target: DeployTarget): string {
-  return functionDescription(target.repository, target.path, target.revision);
+  return functionDescription(target.repository, target.path, target.revision, target.key);
 }
 
 export function createRequest(target: DeployTarget, code: CodeSource, codeSha256: string): CreateFunctionRequest {
-  const { config } = target;
+  const config = target.settings;
   if (!config.role) {
     throw new ConfigError(target.configFile, 'role', `is required to create the function ${target.functionName} (its execution role ARN)`, missingRoleHint(target.configFile));
   }
@@ -55,13 +68,14 @@ export function createRequest(target: DeployTarget, code: CodeSource, codeSha256
 }
 
 /**
- * Everything the config controls, so that a change to lambda.yml lands with
- * the revision that made it. The Environment is always sent whole: a variable
+ * Everything the configuration controls (all of FunctionSettings but the
+ * architecture, which goes with the code and the alias, which is published
+ * after), so that configDigest describes what Lambda has once it is done. The Environment is always sent whole: a variable
  * removed from the config is removed from the function. The Description goes
  * last of all writes: it is the marker a check reads.
  */
 export function configurationRequest(target: DeployTarget, revisionId: string | undefined): UpdateFunctionConfigurationRequest {
-  const { config } = target;
+  const config = target.settings;
   return {
     FunctionName: target.functionName,
     ...(revisionId ? { RevisionId: revisionId } : {}),
@@ -89,7 +103,7 @@ export interface FieldDrift {
  * differs. Works on ListFunctions' entries, which carry every one of them.
  * `role` counts only when the config sets one (a deploy leaves it alone otherwise).
  */
-export function configDrift(config: PackageConfig, deployed: FunctionConfiguration): FieldDrift[] {
+export function configDrift(config: FunctionSettings, deployed: FunctionConfiguration): FieldDrift[] {
   const pairs: Array<[string, unknown, unknown]> = [
     ['runtime', config.runtime, deployed.Runtime],
     ['handler', config.handler, deployed.Handler],

@@ -1,4 +1,5 @@
 import { commitKnown, git, isAncestor } from '../repo/git.js';
+import { changedBetween } from '../repo/revisions.js';
 import type { Logger } from '../log.js';
 
 /** How a deployed revision relates to ours. */
@@ -7,6 +8,8 @@ export type RevisionOrder = 'newer' | 'not-newer' | 'unknown';
 export interface RevisionHistory {
   /** 'newer' when `deployed` descends from `ours`; 'unknown' when the commit cannot be found at all. */
   compare(deployed: string, ours: string): Promise<RevisionOrder>;
+  /** True when a commit in `ours..deployed` (deployed descends from ours) changed the code paths. */
+  changedBetween(ours: string, deployed: string, code: { paths: readonly string[]; ignore: readonly string[] }): Promise<boolean>;
 }
 
 export interface GitHistoryOptions {
@@ -42,5 +45,7 @@ export function gitHistory(gitRoot: string, options: GitHistoryOptions = {}): Re
       if (answer === 'unknown' && options.deepen && (await options.deepen())) answer = await order();
       return answer;
     },
+    // compare() came first and fetched what was missing.
+    changedBetween: (ours, deployed, code) => changedBetween(gitRoot, ours, deployed, code),
   };
 }

@@ -13,7 +13,9 @@ import { findUncommitted } from '../repo/status.js';
 import { silentLogger, type Logger } from '../log.js';
 import { discoverPackages, scanPath } from './discover.js';
 import { functionName } from './function-name.js';
-import type { Package } from './package.js';
+import { bundleDigest, configDigest, settingsOf } from './function-settings.js';
+import type { Package, PackageFunction } from './package.js';
+import { functionLabel } from './description.js';
 
 export interface PlanOptions {
   /** A folder inside the repository; discovery is narrowed to the packages under it. Default: the current folder. */
@@ -67,22 +69,36 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
 
   const named = discovered.map((found, i) => {
     const config = configs[i]!;
+    const name = config.name === undefined ? undefined : { value: config.name, file: found.source.file, field: configField({ configFile: found.source.file }, 'name') };
+    // Without `functions` the package is one function, named and described exactly as always.
+    const functions: PackageFunction[] = (config.functions ?? [undefined]).map((own) => {
+      const settings = settingsOf(own ? { ...config, ...own } : config);
+      return {
+        key: own?.key,
+        functionName: functionName(repository, found.path, { prefix: rootConfig.namePrefix, name, key: own?.key }),
+        settings,
+        handlerSource: own?.handlerSource ?? config.handlerSource,
+        configDigest: configDigest(settings),
+      };
+    });
     return {
       path: found.path,
       configFile: found.source.file,
       config,
-      functionName: functionName(repository, found.path, {
-        prefix: rootConfig.namePrefix,
-        name: config.name === undefined ? undefined : { value: config.name, file: found.source.file, field: configField({ configFile: found.source.file }, 'name') },
-      }),
-      watchedPaths: [found.path, ...config.dependsOn, ROOT_CONFIG_FILE],
+      functions,
+      functionName: functions[0]!.functionName,
+      bundleDigest: bundleDigest(config),
+      // The package's lambda.yml is configuration: it never ships and never moves the code revision.
+      watchedPaths: [found.path, ...config.dependsOn],
+      ignoredPaths: found.source.kind === 'lambda.yml' ? [found.source.file] : [],
     };
   });
-  checkUniqueNames(named);
+  checkUniqueNames(named.flatMap((p) => p.functions.map((fn) => ({ path: functionLabel(p.path, fn.key), configFile: p.configFile, functionName: fn.functionName }))));
 
-  const watches: RevisionWatch<string>[] = named.map((p) => ({ key: p.path, paths: p.watchedPaths }));
+  const watches: RevisionWatch<string>[] = named.map((p) => ({ key: p.path, paths: p.watchedPaths, ignore: p.ignoredPaths }));
   const revisions = await logger.step(`revisions of ${watches.length} packages`, () => revisionsWithDeepening(gitRoot, watches, head, options.deepen));
-  const uncommitted = await findUncommitted(gitRoot, watches);
+  // Uncommitted configuration counts too: a deploy leaves it out.
+  const uncommitted = await findUncommitted(gitRoot, named.map((p) => ({ key: p.path, paths: [...p.watchedPaths, ROOT_CONFIG_FILE] })));
 
   const scope = relative(await realpath(gitRoot), await realpath(scanRoot)).split(sep).join('/');
   return {
@@ -131,7 +147,7 @@ async function collectErrors<T>(work: Promise<T>[]): Promise<T[]> {
   return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
-/** Two packages with one function name would deploy over each other: refuse. */
+/** Two packages (or functions, `path#key`) with one function name would deploy over each other: refuse. */
 export function checkUniqueNames(packages: { path: string; configFile: string; functionName: string }[]): void {
   const byName = new Map<string, string>();
   for (const pkg of packages) {

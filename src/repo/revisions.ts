@@ -1,13 +1,15 @@
 import { execa } from 'execa';
 import { OperationError } from '../errors.js';
 import { PathIndex } from './path-index.js';
-import { shallowBoundaries } from './git.js';
+import { git, shallowBoundaries } from './git.js';
 
 /** What decides one package's revision: every repository path whose changes count as the package's. */
 export interface RevisionWatch<K> {
   key: K;
   /** Repository-relative paths, `/`-separated: folders (with everything below) or files. */
-  paths: string[];
+  paths: readonly string[];
+  /** Files under `paths` whose changes do not count (a package's lambda.yml: configuration, not code). */
+  ignore?: readonly string[];
 }
 
 export type RevisionResult =
@@ -36,6 +38,7 @@ export async function findRevisions<K>(root: string, watches: RevisionWatch<K>[]
 
   const index = new PathIndex<K>();
   for (const watch of watches) for (const path of watch.paths) index.add(path, watch.key);
+  const ignored = new Map(watches.map((watch) => [watch.key, new Set(watch.ignore ?? [])]));
   const boundaries = await shallowBoundaries(root);
 
   const child = execa('git', ['log', '--first-parent', '--no-renames', '--name-only', '-z', `--format=${HEADER}%H`, start, '--'], {
@@ -73,7 +76,7 @@ export async function findRevisions<K>(root: string, watches: RevisionWatch<K>[]
         commit = token.slice(1);
         commitIsBoundary = boundaries.has(commit);
       } else if (token !== '') {
-        for (const key of index.ownersOf(token)) settle(key);
+        for (const key of index.ownersOf(token)) if (!ignored.get(key)!.has(token)) settle(key);
       }
     }
     if (done) break;
@@ -94,4 +97,16 @@ export async function findRevisions<K>(root: string, watches: RevisionWatch<K>[]
     results.set(watch.key, boundary ? { kind: 'shallow', boundary } : { kind: 'uncommitted' });
   }
   return results;
+}
+
+/**
+ * True when a commit after `from` up to `to` (`from..to`) changed one of
+ * `watch`'s paths (its ignored files left out). Used when the deployed
+ * revision descends from ours: if nothing of the package's code changed in
+ * between, the deployed code is ours.
+ */
+export async function changedBetween(root: string, from: string, to: string, watch: Omit<RevisionWatch<unknown>, 'key'>): Promise<boolean> {
+  const pathspecs = [...watch.paths.map((p) => `:(literal)${p}`), ...(watch.ignore ?? []).map((p) => `:(exclude,literal)${p}`)];
+  const { stdout } = await git(root, ['log', '-1', '--format=%H', `${from}..${to}`, '--', ...pathspecs]);
+  return stdout.trim() !== '';
 }

@@ -40,17 +40,27 @@ export function planJson(graph: TaskGraph): Record<string, unknown> {
     head: graph.head,
     mode: graph.mode,
     taskGroupId: graph.taskGroupId,
-    packages: graph.packages.map((p) => ({
-      path: p.packagePath,
-      functionName: p.functionName,
-      revision: p.revision,
-      description: functionDescription(graph.repository, p.packagePath, p.revision),
-      label: p.label,
-      symbol: p.symbol,
-      decision: p.verdict,
-      why: p.why,
-      taskId: p.taskId ?? null,
-    })),
+    packages: graph.packages.map((p) => {
+      // A package's single function as always; null when it declares several (see functions).
+      const single = p.functions.length === 1 && p.functions[0]!.key === undefined;
+      return {
+        path: p.packagePath,
+        functionName: single ? p.functions[0]!.functionName : null,
+        revision: p.revision,
+        description: single ? functionDescription(graph.repository, p.packagePath, p.revision) : null,
+        functions: p.functions.map((fn) => ({
+          key: fn.key ?? null,
+          functionName: fn.functionName,
+          description: functionDescription(graph.repository, p.packagePath, p.revision, fn.key),
+          configDigest: fn.configDigest,
+        })),
+        label: p.label,
+        symbol: p.symbol,
+        decision: p.verdict,
+        why: p.why,
+        taskId: p.taskId ?? null,
+      };
+    }),
     notes: graph.notes,
     skipped: graph.skipped,
   };
@@ -100,7 +110,7 @@ export function checkRunText(graph: TaskGraph, options: ArtifactOptions = {}): s
     withTask === 0 ? 'No package needs a task. Treeherder\'s "Add new jobs" (or the `add-new-jobs` action) creates any package\'s task on demand.\n' : '',
     '| package | function | what it does | task |',
     '| --- | --- | --- | --- |',
-    ...graph.packages.map((p) => `| \`${cell(p.packagePath)}\` | \`${p.functionName}\` | ${WHAT_IT_DOES[p.verdict]}: ${cell(p.why)} | ${p.taskId ? link(p.taskId) : '-'} |`),
+    ...graph.packages.map((p) => `| \`${cell(p.packagePath)}\` | ${p.functions.map((fn) => `\`${fn.functionName}\``).join('<br>')} | ${WHAT_IT_DOES[p.verdict]}: ${cell(p.why)} | ${p.taskId ? link(p.taskId) : '-'} |`),
     ...(graph.skipped.length ? ['', ...graph.skipped.map((s) => `- \`${cell(s.path)}\`: no task: ${cell(s.reason)}`)] : []),
     '',
   ].join('\n');

@@ -11,7 +11,7 @@
 // Each phase is a pure function of its inputs, so a graph can be built,
 // printed and checked offline (`decision --dry-run`).
 import { UsageError } from '../errors.js';
-import type { Package } from '../packages/package.js';
+import type { Package, PackageFunction } from '../packages/package.js';
 import type { RepositoryId } from '../repo/repository-id.js';
 import { buildActionsJson } from './actions.js';
 import { scopesToCreateAll } from './create-scopes.js';
@@ -30,8 +30,11 @@ export interface GraphPlan {
   repository: RepositoryId;
   /** The push's head sha: what every task clones. */
   head: string;
-  packages: readonly Pick<Package, 'path' | 'functionName' | 'revision'>[];
+  packages: readonly (Pick<Package, 'path' | 'revision' | 'bundleDigest'> & { functions: readonly GraphFunction[] })[];
 }
+
+/** What a task needs to know of each function of its package. */
+export type GraphFunction = Pick<PackageFunction, 'key' | 'functionName' | 'configDigest'>;
 
 export interface GraphContext {
   /** The task that creates the tasks and that they depend on: the decision (TASK_ID), or a retrigger action task. */
@@ -51,8 +54,10 @@ export interface GraphContext {
 export interface PackageTask {
   label: string;
   packagePath: string;
-  functionName: string;
+  /** Every function of the package: one task deploys them all, bundling at most once. */
+  functions: readonly GraphFunction[];
   revision: string;
+  bundleDigest: string;
   symbol: string;
 }
 
@@ -128,8 +133,9 @@ export function packageTasks(plan: GraphPlan): { tasks: PackageTask[]; skipped: 
   const tasks = committed.map((p) => ({
     label: packageLabel(p.path),
     packagePath: p.path,
-    functionName: p.functionName,
+    functions: p.functions,
     revision: p.revision,
+    bundleDigest: p.bundleDigest,
     symbol: symbols.get(p.path)!,
   }));
   return { tasks, skipped };
@@ -198,8 +204,9 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
       repoUrl: context.repoUrl,
       head: plan.head,
       packagePath: task.packagePath,
-      functionName: task.functionName,
+      functions: task.functions,
       revision: task.revision,
+      bundleDigest: task.bundleDigest,
       symbol: task.symbol,
       taskGroupId: context.taskGroupId,
       creatorTaskId: context.creatorTaskId,

@@ -4,6 +4,7 @@
 // re-runs exactly that package without reading anything of the decision.
 import type { RepositoryId } from '../repo/repository-id.js';
 import { functionDescription } from '../packages/description.js';
+import type { GraphFunction } from './graph.js';
 import { packageSourceUrl } from './repo-url.js';
 import type { CreateTaskRequest, DockerWorkerPayload } from './schemas.js';
 import { NPM_CACHE_PATH, type DecisionSettings } from './settings.js';
@@ -31,9 +32,11 @@ export interface PackageTaskInput {
   /** The push's head sha; the deploy command finds the package's own revision from it. */
   head: string;
   packagePath: string;
-  functionName: string;
-  /** The package's own revision, for the description. */
+  functions: readonly GraphFunction[];
+  /** The package's code revision, for the description and the no-clone answer. */
   revision: string;
+  /** bundleDigest of the package's bundle settings, for the no-clone answer. */
+  bundleDigest: string;
   symbol: string;
   taskGroupId: string;
   /** The task that creates this one (the decision, or a retrigger action): it must finish first. */
@@ -53,31 +56,37 @@ export const TASK_REPORT_ARTIFACT = 'public/lambda-sync';
  * that it answers from one GetFunction, without cloning, when the function
  * already runs that revision.
  */
-export function packageCommand(input: Pick<PackageTaskInput, 'settings' | 'packagePath' | 'repoUrl' | 'head' | 'revision' | 'functionName'>): string[] {
+export function packageCommand(input: Pick<PackageTaskInput, 'settings' | 'packagePath' | 'repoUrl' | 'head' | 'revision' | 'functions' | 'bundleDigest'>): string[] {
   const command = ['deploy', input.packagePath, '--repo-url', input.repoUrl, '--revision', input.head];
   const { lambdaAccess } = input.settings;
   if (input.settings.mode === 'check') return [...command, '--check', '--artifacts', TASK_REPORT_DIR];
   return [
     ...command,
     '--package-revision', input.revision,
-    '--function-name', input.functionName,
+    ...input.functions.flatMap((fn) => ['--function-name', fn.functionName]),
+    ...input.functions.flatMap((fn) => (fn.key === undefined ? [] : ['--function-key', fn.key])),
+    ...input.functions.flatMap((fn) => ['--config-digest', fn.configDigest]),
+    '--bundle-digest', input.bundleDigest,
     ...(lambdaAccess ? ['--root-config', JSON.stringify(lambdaAccess)] : []),
     '--artifacts', TASK_REPORT_DIR,
   ];
 }
 
 function describeTask(input: PackageTaskInput): string {
-  const deployed = functionDescription(input.repository, input.packagePath, input.revision);
+  const several = input.functions.length > 1 || input.functions[0]?.key !== undefined;
+  const names = input.functions.map((fn) => `\`${fn.functionName}\``).join(', ');
+  const descriptions = input.functions.map((fn) => `\`${functionDescription(input.repository, input.packagePath, input.revision, fn.key)}\``).join(', ');
   if (input.settings.mode === 'check') {
     return [
-      `Check of the package \`${input.packagePath}\` (Lambda function \`${input.functionName}\`), deploying nothing:`,
-      `bundles it at ${input.head} and prints the Description a deploy would set (\`${deployed}\`) and the bundle's CodeSha256.`,
+      `Check of the package \`${input.packagePath}\` (Lambda function${several ? 's' : ''} ${names}), deploying nothing:`,
+      `bundles it at ${input.head} and prints the Description${several ? 's' : ''} a deploy would set (${descriptions}) and the bundle's CodeSha256.`,
       'It has no secret and no AWS access.',
     ].join(' ');
   }
   return [
-    `Check-and-deploy of the package \`${input.packagePath}\` to the Lambda function \`${input.functionName}\`:`,
-    `deploys it unless the function's Description already names its revision (\`${deployed}\`) or a newer one.`,
+    `Check-and-deploy of the package \`${input.packagePath}\` to the Lambda function${several ? 's' : ''} ${names}${several ? ' (one bundle, built at most once)' : ''}:`,
+    `bundles and deploys the code only when a function's Description does not already name its code revision (${descriptions}) or a newer one,`,
+    `and updates only the configuration when just its configuration digest (tag lambda-sync:config: ${input.functions.map((fn) => fn.configDigest.slice(0, 12)).join(', ')}) differs.`,
     `Set ${FORCE_ENV}=1 in the payload's env (Edit and create) to redeploy anyway.`,
   ].join(' ');
 }
@@ -139,7 +148,8 @@ export function packageTaskDefinition(input: PackageTaskInput): CreateTaskReques
       kind: PACKAGE_TASK_KIND,
       mode: settings.mode,
       package: input.packagePath,
-      function: input.functionName,
+      // Tag values are limited to 4096 characters: the names, space-separated, as many as fit.
+      function: input.functions.map((fn) => fn.functionName).join(' ').slice(0, 4096),
     },
     extra: { treeherder: treeherderConfig(settings.treeherder, input.symbol) },
   };

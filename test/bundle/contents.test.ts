@@ -35,10 +35,9 @@ describe('bundle contents', () => {
     repo.cleanup();
   });
 
-  test('holds the tracked files, in byte order, and nothing else of the working tree', () => {
+  test('holds the tracked files, in byte order, and nothing else of the working tree; lambda.yml is configuration and does not ship', () => {
     assert.deepEqual(zipNames, [
       'bin/run.sh',
-      'lambda.yml',
       'lib/alias.js',
       'lib/util.js',
       'main.js',
@@ -132,7 +131,7 @@ describe('bundle build step, include and exclude', () => {
     const pkg = await packageOf(repo, 'built');
     const bundle = await buildBundle({ gitRoot: repo.dir, pkg, revision: pkg.revision! });
     try {
-      assert.deepEqual(names(bundle.file), ['dist/main.js', 'lambda.yml', 'node_modules/.package-lock.json', 'node_modules/greeting/index.js', 'node_modules/greeting/package.json', 'package.json']);
+      assert.deepEqual(names(bundle.file), ['dist/main.js', 'node_modules/.package-lock.json', 'node_modules/greeting/index.js', 'node_modules/greeting/package.json', 'package.json']);
       assert.equal(entryText(bundle.file, 'dist/main.js'), "exports.handler = async () => 'built';\n");
     } finally {
       await disposeBundle(bundle);

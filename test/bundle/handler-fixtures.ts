@@ -11,6 +11,7 @@ import { createFilter } from '../../src/bundle/filters.js';
 import { ShippedFiles, StagedFiles } from '../../src/bundle/handler/files.js';
 import { BUILTIN_PACKAGE_DEFAULTS, type PackageConfig, type SettingSource } from '../../src/config/types.js';
 import { silentLogger } from '../../src/log.js';
+import { bundleDigest, configDigest, settingsOf } from '../../src/packages/function-settings.js';
 import type { Package } from '../../src/packages/package.js';
 import { scratchDir } from './scratch.js';
 
@@ -162,8 +163,21 @@ export async function checkTree(tree: Tree, options: CheckOptions = {}): Promise
     include: options.include,
     exclude: options.exclude ?? [],
     alias: undefined,
+    functions: undefined,
   };
-  const pkg: Package = { path: 'orders', configFile, config, functionName: 'orders-0123456789abcdef', watchedPaths: ['orders'], revision: undefined, uncommittedFiles: [] };
+  const settings = settingsOf(config);
+  const pkg: Package = {
+    path: 'orders',
+    configFile,
+    config,
+    functions: [{ key: undefined, functionName: 'orders-0123456789abcdef', settings, handlerSource: config.handlerSource, configDigest: configDigest(settings) }],
+    functionName: 'orders-0123456789abcdef',
+    bundleDigest: bundleDigest(config),
+    watchedPaths: ['orders'],
+    ignoredPaths: [],
+    revision: undefined,
+    uncommittedFiles: [],
+  };
   const filter = createFilter(pkg);
   const files = collectFiles(dir, pkg.path, filter, silentLogger);
   return checkHandler({

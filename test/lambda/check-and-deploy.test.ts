@@ -10,7 +10,7 @@ import type { CallRecord } from '../../src/lambda/call-log.js';
 import { createLambdaClient } from '../../src/lambda/client.js';
 import { checkAndDeploy, type DeployDeps } from '../../src/lambda/deploy.js';
 import { FunctionFailedError, LambdaCallError } from '../../src/lambda/errors.js';
-import { TAG_CODE_SHA256, TAG_PATH, TAG_REPOSITORY, TAG_REVISION } from '../../src/lambda/function-config.js';
+import { functionTags, TAG_BUNDLE, TAG_CODE_SHA256, TAG_CONFIG, TAG_CONFIG_REVISION, TAG_PATH, TAG_REPOSITORY, TAG_REVISION } from '../../src/lambda/function-config.js';
 import type { RevisionHistory } from '../../src/lambda/history.js';
 import { functionDescription } from '../../src/packages/description.js';
 import { startLambdaServer, type LambdaServer } from '../support/lambda-server.js';
@@ -43,6 +43,7 @@ function seedDeployed(revision: string, source = 'exports.handler = async () => 
     FunctionName: name, Role: ROLE, Runtime: 'nodejs24.x', Handler: 'main.handler',
     Code: { ZipFile: readFileSync(zipBundle(source).file) },
     Description: functionDescription(REPOSITORY, 'fn-a', revision),
+    Tags: functionTags(target({ revision })),
   });
 }
 
@@ -67,7 +68,12 @@ describe('check-and-deploy', () => {
     assert.deepEqual([c.Runtime, c.Handler, c.MemorySize, c.Timeout, c.Role], ['nodejs24.x', 'main.handler', 256, 30, ROLE]);
     assert.deepEqual(c.Environment, { Variables: { STAGE: 'test' } });
     assert.deepEqual(c.Architectures, ['arm64']);
-    assert.deepEqual(fn.tags, { [TAG_REPOSITORY]: 'github.com/example/functions', [TAG_PATH]: 'fn-a', [TAG_REVISION]: REV_1, [TAG_CODE_SHA256]: b.file.codeSha256 });
+    const t = target({ config });
+    assert.deepEqual(fn.tags, {
+      [TAG_REPOSITORY]: 'github.com/example/functions', [TAG_PATH]: 'fn-a', [TAG_REVISION]: REV_1, [TAG_CODE_SHA256]: b.file.codeSha256,
+      [TAG_CONFIG]: t.configDigest, [TAG_CONFIG_REVISION]: REV_1, [TAG_BUNDLE]: t.bundleDigest,
+    });
+    assert.match(t.configDigest, /^[0-9a-f]{64}$/);
     assert.equal(b.calls(), 1);
     assert.deepEqual(operations().filter((o) => o !== 'GetFunction'), ['CreateFunction']);
   });
@@ -80,6 +86,33 @@ describe('check-and-deploy', () => {
     assert.equal(result.codeSha256, server.function('lambda-sync-test-fn-a')!.configuration.CodeSha256);
     assert.deepEqual(operations(), ['GetFunction']);
     assert.equal(b.calls(), 0);
+  });
+
+  it('configures, without bundling, when only the configuration digest differs; leaves a configuration read from a newer commit alone', async () => {
+    seedDeployed(REV_1);
+    const b = countingBundle('never built');
+    const result = await checkAndDeploy(target({ configRevision: REV_2, config: packageConfig({ memory: 1024 }) }), deps({ bundle: b.bundle }));
+    assert.deepEqual([result.action, b.calls()], ['configured', 0]);
+    assert.deepEqual(operations().filter((o) => o !== 'GetFunction'), ['UpdateFunctionConfiguration', 'TagResource']);
+    const fn = server.function('lambda-sync-test-fn-a')!;
+    assert.deepEqual([fn.configuration.MemorySize, fn.tags[TAG_CONFIG_REVISION]], [1024, REV_2]);
+
+    // An older push's task (its configuration read at REV_1) arrives late.
+    server.calls.length = 0;
+    const late = await checkAndDeploy(target({ configRevision: REV_1, config: packageConfig({ memory: 256 }) }), deps({ bundle: b.bundle, history: fixedHistory('newer') }));
+    assert.equal(late.action, 'skipped-newer');
+    assert.match(late.detail, /configuration, from 2{40}, is newer/);
+    assert.deepEqual(operations(), ['GetFunction']);
+    assert.equal(server.function('lambda-sync-test-fn-a')!.configuration.MemorySize, 1024);
+  });
+
+  it('rebuilds when the bundle settings changed (include, build...), which shape the code', async () => {
+    seedDeployed(REV_1);
+    const b = countingBundle('exports.handler = async () => "included";');
+    const result = await checkAndDeploy(target({ config: packageConfig({ exclude: ['docs'] }) }), deps({ bundle: b.bundle }));
+    assert.equal(result.action, 'updated');
+    assert.match(result.detail, /bundle settings/);
+    assert.equal(b.calls(), 1);
   });
 
   it('updates another revision: code, wait, configuration with the new Description, wait; RevisionId on each write', async () => {
@@ -253,7 +286,7 @@ describe("Lambda's answers, handled", () => {
   it('goes on as an update when a create loses the race to another task', async () => {
     // Between our GetFunction (404) and our CreateFunction, another task creates it at an older revision.
     let raced = false;
-    const history: RevisionHistory = { compare: async () => 'not-newer' };
+    const history: RevisionHistory = { compare: async () => 'not-newer', changedBetween: async () => true };
     client.destroy();
     client = createLambdaClient({
       ...server.clientConfig(),
@@ -285,6 +318,7 @@ describe("Lambda's answers, handled", () => {
         }
         return deployed === REV_3 ? 'newer' : 'not-newer';
       },
+      changedBetween: async () => true,
     };
     const b = countingBundle('exports.handler = async () => "v2";');
     const result = await checkAndDeploy(target({ revision: REV_2 }), deps({ history, bundle: b.bundle }));
@@ -296,6 +330,7 @@ describe("Lambda's answers, handled", () => {
   it('gives up with a clear error when the function keeps changing under the deploy', async () => {
     seedDeployed(REV_1);
     const history: RevisionHistory = {
+      changedBetween: async () => true,
       async compare() {
         const other = clientOf(server);
         await other.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'lambda-sync-test-fn-a', MemorySize: 128 + Math.floor(Math.random() * 1000) }));

@@ -47,7 +47,7 @@ it('two deploys of one function at once converge on the newer revision, in every
       server.reset();
       if (start === 'r0') {
         server.seedFunction({
-          FunctionName: target().functionName, Role: target().config.role, Runtime: 'nodejs24.x', Handler: 'main.handler',
+          FunctionName: target().functionName, Role: target().settings.role, Runtime: 'nodejs24.x', Handler: 'main.handler',
           Code: { ZipFile: readFileSync(zipBundle('exports.handler = async () => "r0";').file) },
           Description: functionDescription(REPOSITORY, 'fn-a', r0),
         });

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_PACKAGE_DEFAULTS, type PackageConfig } from '../../src/config/types.js';
 import { createLambdaClient } from '../../src/lambda/client.js';
+import { bundleDigest, configDigest, settingsOf } from '../../src/packages/function-settings.js';
 import type { CallRecord } from '../../src/lambda/call-log.js';
 import type { BundleFile } from '../../src/lambda/code-source.js';
 import type { RevisionHistory, RevisionOrder } from '../../src/lambda/history.js';
@@ -39,19 +40,28 @@ export function packageConfig(overrides: Partial<PackageConfig> = {}): PackageCo
     exclude: [],
     alias: undefined,
     allowScripts: [],
+    functions: undefined,
     ...overrides,
   };
 }
 
-export function target(overrides: Partial<DeployTarget> = {}): DeployTarget {
+/** A function's target; `config` (a package's resolved config) gives its settings and both digests. */
+export function target(overrides: Partial<DeployTarget> & { config?: PackageConfig } = {}): DeployTarget {
+  const { config = packageConfig(), ...rest } = overrides;
+  const settings = settingsOf(config);
   return {
     repository: REPOSITORY,
     path: 'fn-a',
+    key: undefined,
     functionName: 'lambda-sync-test-fn-a',
     revision: REV_1,
-    config: packageConfig(),
+    configRevision: REV_1,
+    settings,
+    configDigest: configDigest(settings),
+    bundleDigest: bundleDigest(config),
+    code: { paths: ['fn-a'], ignore: ['fn-a/lambda.yml'] },
     configFile: 'fn-a/lambda.yml',
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -73,8 +83,9 @@ export function countingBundle(source: string): { bundle: () => Promise<BundleFi
   return { bundle: async () => (calls++, file), calls: () => calls, file };
 }
 
-export function fixedHistory(order: RevisionOrder): RevisionHistory {
-  return { compare: async () => order };
+/** A history that answers `order` for every comparison, and that code changed between any two revisions unless told otherwise. */
+export function fixedHistory(order: RevisionOrder, codeChanged = true): RevisionHistory {
+  return { compare: async () => order, changedBetween: async () => codeChanged };
 }
 
 /** A client of the double, recording what the middleware sees. */

@@ -33,7 +33,7 @@ describe('lambda-sync sync', () => {
     assert.equal(rows.length, 201, 'a header and one row per package');
     assert.match(rows[0]!, /^PACKAGE\s+ACTION\s+TIME\s+WARNINGS\s+DETAIL$/);
     assert.ok(rows.slice(1).every((r) => /^functions\/fn-\d{3}\s+created\s+[\d.]+ m?s\s+0\s+it did not exist$/.test(r)), rows.slice(1).find((r) => !r.includes('created')));
-    assert.match(first.stderr, /200 packages: 200 created in [\d.]+ s; \d+ Lambda API calls, \d+ of them retried/);
+    assert.match(first.stderr, /200 functions of 200 packages: 200 created in [\d.]+ s; \d+ Lambda API calls, \d+ of them retried/);
     assert.ok(server.calls.some((c) => c.status === 429), 'the rate limit was reached, and absorbed');
 
     server.calls.length = 0;
@@ -59,7 +59,7 @@ describe('lambda-sync sync', () => {
     const rows = result.stdout.trim().split('\n').slice(1).map((r) => r.split(/\s{2,}/));
     assert.deepEqual(rows.map((r) => [r[0], r[1]]), [['a', 'created'], ['b', 'failed'], ['c', 'created'], ['d', 'created']]);
     assert.match(rows[1]![4]!, /creation ended Failed: The role defined for the function cannot be assumed by Lambda\. \(InsufficientRolePermissions\)/);
-    assert.match(result.stderr, /error: 1 of 4 packages failed: b$/m);
+    assert.match(result.stderr, /error: 1 of 4 functions failed: b$/m);
   });
 
   it('shows each package\'s warnings in its lines and counts them in the table', async () => {
@@ -70,7 +70,7 @@ describe('lambda-sync sync', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^\[2\/2\] warned: created \([\d.]+ m?s, 1 warning\)\nwarning: warned: handler main\.handler: main\.js shows no export named handler/m);
     assert.match(result.stderr, /^\[1\/2\] plain: created \([\d.]+ m?s\)$/m);
-    assert.match(result.stderr, /2 packages: 2 created; 1 warning in/);
+    assert.match(result.stderr, /2 functions of 2 packages: 2 created; 1 warning in/);
     const rows = result.stdout.trim().split('\n').slice(1).map((r) => r.split(/\s{2,}/));
     assert.deepEqual(rows.map((r) => [r[0], r[1], r[3]]), [['plain', 'created', '0'], ['warned', 'created', '1']]);
   });

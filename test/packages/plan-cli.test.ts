@@ -9,7 +9,7 @@ import type { RepositoryId } from '../../src/repo/repository-id.js';
 interface PlanJson {
   repository: string;
   head: string;
-  packages: Array<{ path: string; functionName: string; revision: string | null; description: string | null; handler: string; runtime: string; architecture: string; memory: number; timeout: number; role: string | null; dirty: boolean }>;
+  packages: Array<{ path: string; functionName: string; revision: string | null; description: string | null; handler: string; runtime: string; architecture: string; memory: number; timeout: number; role: string | null; dirty: boolean; functions: Array<{ key: string | null; functionName: string; description: string | null; handler: string; memory: number; configDigest: string }> }>;
 }
 
 function repoWithPackages(): TestRepo {
@@ -37,7 +37,7 @@ test('plan --json lists packages with names, full revisions, descriptions and co
   assert.equal(plan.head, head);
   assert.deepEqual(plan.packages.map((p) => p.path), ['functions/one', 'functions/two', 'tools/three']);
   const [one, two] = plan.packages;
-  assert.deepEqual(one, {
+  assert.deepEqual({ ...one, functions: undefined }, {
     path: 'functions/one',
     functionName: functionName('github.com/owner/functions' as RepositoryId, 'functions/one'),
     revision: head,
@@ -51,7 +51,10 @@ test('plan --json lists packages with names, full revisions, descriptions and co
     dirty: false,
     uncommittedFiles: [],
     unpinned: false,
+    functions: undefined,
   });
+  assert.deepEqual(one!.functions.map((f) => [f.key, f.functionName, f.description, f.handler, f.memory]), [[null, one!.functionName, one!.description, 'src/app.main', 512]]);
+  assert.match(one!.functions[0]!.configDigest, /^[0-9a-f]{64}$/);
   assert.equal(two!.handler, 'main.handler');
   assert.equal(two!.runtime, 'nodejs24.x');
   assert.equal(two!.architecture, 'x86_64', 'the default architecture');

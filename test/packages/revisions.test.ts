@@ -23,7 +23,7 @@ function threePackages(): TestRepo {
   return repo;
 }
 
-test('revisions follow commits to each package, its dependsOn and the root config, as git log says', async (t) => {
+test('revisions follow commits to each package\'s code and its dependsOn, as git log says, and never configuration alone', async (t) => {
   const repo = threePackages();
   t.after(() => repo.cleanup());
   const initial = repo.head();
@@ -43,11 +43,23 @@ test('revisions follow commits to each package, its dependsOn and the root confi
   assert.equal(rev('group/gamma'), sharedChange);
   for (const pkg of plan.packages) assert.equal(pkg.revision, gitSays(repo, [...pkg.watchedPaths]), pkg.path);
 
-  repo.write('lambda-sync.yml', 'namePrefix: x-\n');
-  const configChange = repo.commit('root config');
+  // Configuration is compared apart (its digest): the root config and a package's lambda.yml are not code.
+  const before = plan.packages.map((p) => p.revision);
+  repo.write('lambda-sync.yml', 'namePrefix: x-\ntaskcluster:\n  taskQueueId: a/b\n');
+  repo.commit('root config');
+  repo.write('beta/lambda.yml', 'memory: 512\n');
+  const configChange = repo.commit('beta config');
   plan = await planPackages({ root: repo.dir, repoUrl: URL });
-  assert.deepEqual(plan.packages.map((p) => p.revision), [configChange, configChange, configChange]);
+  assert.deepEqual(plan.packages.map((p) => p.revision), before);
   assert.equal(plan.head, configChange);
+  assert.equal(plan.packages.find((p) => p.path === 'beta')!.config.memory, 512);
+  assert.deepEqual(plan.packages.find((p) => p.path === 'beta')!.ignoredPaths, ['beta/lambda.yml']);
+
+  // package.json ships (its dependencies are code), so a change to its "lambda" object moves the revision.
+  repo.writeJson('alpha/package.json', { name: 'alpha', version: '1.0.0', private: true, lambda: { memory: 256 } });
+  const manifestChange = repo.commit('alpha manifest');
+  plan = await planPackages({ root: repo.dir, repoUrl: URL });
+  assert.equal(plan.packages.find((p) => p.path === 'alpha')!.revision, manifestChange);
 });
 
 test('a package folder whose name is a prefix of another is not confused with it', async (t) => {

@@ -1,10 +1,8 @@
 import { posix } from 'node:path';
 import { execa } from 'execa';
-import { BUILTIN_PACKAGE_DEFAULTS } from '../../config/types.js';
 import { ConfigError, ConfigErrors } from '../../errors.js';
-import type { Logger } from '../../log.js';
-import type { Package } from '../../packages/package.js';
 import { configField } from '../../config/field.js';
+import type { HandlerCheckInput } from '../handler-check.js';
 import type { ZipInput } from '../zip/writer.js';
 import { pythonVersion } from './platform.js';
 import { removedFromStdlib, stdlibModules } from './stdlib.js';
@@ -97,12 +95,14 @@ function resolvesInBundle(parts: readonly string[], index: ReturnType<typeof bun
  * fail at the first call with Runtime.ImportModuleError or
  * Runtime.HandlerNotFound.
  */
-export async function checkPythonHandler(pkg: Package, files: readonly ZipInput[], logger: Logger): Promise<void> {
-  const handler = pkg.config.handler;
+export async function checkPythonHandler(input: Pick<HandlerCheckInput, 'pkg' | 'files' | 'logger' | 'handler' | 'handlerSource' | 'checkImports'>): Promise<void> {
+  const { pkg, files, logger, handler, handlerSource } = input;
+  // Errors name where the handler was set: the package's file, lambda-sync.yml's defaults, or the built-in default.
+  const configFile = handlerSource.kind === 'file' ? handlerSource.file : pkg.configFile;
   const dot = handler.lastIndexOf('.');
   const moduleParts = handler.slice(0, dot).replace(/\//g, '.').split('.');
   const functionName = handler.slice(dot + 1);
-  const field = `${configField(pkg, 'handler')}${handler === BUILTIN_PACKAGE_DEFAULTS.handler ? ' (the default)' : ''}`;
+  const field = handlerSource.kind === 'file' ? handlerSource.field : `${configField(pkg, 'handler')} (the default)`;
   const modulePath = moduleParts.join('/');
   const byName = new Map(files.map((f) => [f.name, f]));
   const candidates = [`${modulePath}.py`, `${modulePath}/__init__.py`];
@@ -113,7 +113,7 @@ export async function checkPythonHandler(pkg: Package, files: readonly ZipInput[
       logger.info(`${pkg.path}: handler ${handler} is a compiled module; its function and imports are not checked`);
       return;
     }
-    throw new ConfigError(pkg.configFile, field, `${handler} needs ${candidates.join(' or ')} in the bundle of ${pkg.path}, which has neither`, 'add the module, fix the handler, or check include/exclude');
+    throw new ConfigError(configFile, field, `${handler} needs ${candidates.join(' or ')} in the bundle of ${pkg.path}, which has neither`, 'add the module, fix the handler, or check include/exclude');
   }
 
   const run = await execa('python3', ['-c', INSPECT, moduleFile.source, functionName], { reject: false, env: { PYTHONDONTWRITEBYTECODE: '1' } });
@@ -128,9 +128,10 @@ export async function checkPythonHandler(pkg: Package, files: readonly ZipInput[
   }
   const display = `${pkg.path}/${moduleFile.name}`;
   if (!inspection.defined && !inspection.dynamic) {
-    throw new ConfigError(pkg.configFile, field, `${handler}: ${moduleFile.name} defines no ${functionName} at its top level`, `define def ${functionName}(event, context) in ${moduleFile.name}, or fix the handler`);
+    throw new ConfigError(configFile, field, `${handler}: ${moduleFile.name} defines no ${functionName} at its top level`, `define def ${functionName}(event, context) in ${moduleFile.name}, or fix the handler`);
   }
 
+  if (!input.checkImports) return; // the package turned the import check off (checkImports: false)
   const version = pythonVersion(pkg.config.runtime)!;
   const stdlib = stdlibModules(version);
   const packageParts = moduleFile.name.endsWith('/__init__.py') ? moduleParts : moduleParts.slice(0, -1);
