@@ -135,6 +135,9 @@ export interface SeedOptions {
   tags?: Record<string, string>;
   memory?: number;
   main?: string;
+  /** One of several functions of the package: its `functions` key (in the Description). */
+  key?: string;
+  handler?: string;
 }
 
 /**
@@ -150,10 +153,10 @@ export function seedPackageFunction(server: LambdaServer, o: SeedOptions): strin
     FunctionName: o.functionName,
     Role: ROLE,
     Runtime: BUILTIN_PACKAGE_DEFAULTS.runtime,
-    Handler: BUILTIN_PACKAGE_DEFAULTS.handler,
+    Handler: o.handler ?? BUILTIN_PACKAGE_DEFAULTS.handler,
     MemorySize: o.memory ?? BUILTIN_PACKAGE_DEFAULTS.memory,
     Timeout: BUILTIN_PACKAGE_DEFAULTS.timeout,
-    Description: o.description ?? functionDescription(repository as RepositoryId, o.path, o.revision),
+    Description: o.description ?? functionDescription(repository as RepositoryId, o.path, o.revision, o.key),
     Code: { ZipFile: zip },
     Tags: o.tags ?? {
       'lambda-sync:repository': repository,
