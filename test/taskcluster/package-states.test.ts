@@ -6,7 +6,7 @@ import { packageStates } from '../../src/commands/decision-lambda.js';
 import type { PackageStatus } from '../../src/lambda/classify.js';
 
 type Row = Pick<PackageStatus, 'path' | 'key' | 'state' | 'detail'>;
-const row = (path: string, key: string | undefined, state: Row['state'], detail = state): Row => ({ path, ...(key === undefined ? {} : { key }), state, detail });
+const row = (path: string, key: string | undefined, state: Row['state'], detail: string = state): Row => ({ path, ...(key === undefined ? {} : { key }), state, detail });
 
 describe('package states from function states', () => {
   const cases: Array<[string, Row[], Row['state'], RegExp]> = [
