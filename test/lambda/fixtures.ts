@@ -138,6 +138,8 @@ export interface SeedOptions {
   /** One of several functions of the package: its `functions` key (in the Description). */
   key?: string;
   handler?: string;
+  /** The digests a deploy of this version tags (PackageFunction.configDigest, Package.bundleDigest); without them the function looks deployed before digests existed. */
+  digests?: { config: string; bundle: string; configRevision: string };
 }
 
 /**
@@ -163,6 +165,7 @@ export function seedPackageFunction(server: LambdaServer, o: SeedOptions): strin
       'lambda-sync:path': o.path,
       'lambda-sync:revision': o.revision,
       'lambda-sync:code-sha256': codeSha256,
+      ...(o.digests ? { 'lambda-sync:config': o.digests.config, 'lambda-sync:bundle': o.digests.bundle, 'lambda-sync:config-revision': o.digests.configRevision } : {}),
     },
   });
   return codeSha256;
