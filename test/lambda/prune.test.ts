@@ -182,7 +182,7 @@ describe('lambda-sync sync --prune', () => {
           server.inject.failNextCreate('The role defined for the function cannot be assumed by Lambda.', { functionName: broken.functionName });
         },
         code: 1,
-        message: /1 package failed: pruning deletes nothing this run[\s\S]*error: 1 of 2 packages and removals failed: broken/,
+        message: /1 package failed: pruning deletes nothing this run[\s\S]*error: 1 of 2 functions and removals failed: broken/,
         left: () => names(),
       },
       {
