@@ -1,4 +1,5 @@
-import { GetFunctionCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, type FunctionConfiguration, type GetFunctionCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import { OperationError } from '../errors.js';
 import { revisionInDescription } from '../packages/description.js';
 import { failedCall, isNotFound } from './errors.js';
 import { TAG_BUNDLE, TAG_CONFIG, TAG_CONFIG_REVISION } from './function-config.js';
@@ -19,14 +20,22 @@ export type Deployed =
 
 /** Step 1 of check-and-deploy: one GetFunction, which returns the configuration and the tags. */
 export async function readDeployed(client: LambdaClient, functionName: string): Promise<Deployed> {
+  let out: GetFunctionCommandOutput;
   try {
-    const out = await client.send(new GetFunctionCommand({ FunctionName: functionName }));
-    const configuration = out.Configuration ?? {};
-    return { kind: 'present', configuration, revision: revisionInDescription(configuration.Description), tags: out.Tags ?? {} };
+    out = await client.send(new GetFunctionCommand({ FunctionName: functionName }));
   } catch (error) {
     if (isNotFound(error)) return { kind: 'missing' };
     throw failedCall('GetFunction', functionName, error);
   }
+  if (out.TagsError) {
+    // Without the tags the configuration digest looks missing, and every run would update the configuration again.
+    throw new OperationError(
+      `GetFunction of ${functionName} returned no tags (${out.TagsError.ErrorCode ?? 'error'}: ${out.TagsError.Message ?? 'no message'})`,
+      'allow lambda:ListTags on the function to the credentials that deploy: Lambda returns the tags, where lambda-sync keeps the configuration digest, only to callers allowed to list them',
+    );
+  }
+  const configuration = out.Configuration ?? {};
+  return { kind: 'present', configuration, revision: revisionInDescription(configuration.Description), tags: out.Tags ?? {} };
 }
 
 /** What a caller that has no clone expects a function to run: the package's code revision, and the digests when it knows them. */

@@ -9,6 +9,8 @@ import { type LambdaServer, startLambdaServer } from '../support/lambda-server.j
 import { type StsServer, startStsServer } from '../support/sts-server.js';
 import { handlerZip } from '../support/zip.js';
 import { sdkFailure } from '../support/sdk-error.js';
+import { readDeployed } from '../../src/lambda/check.js';
+import { OperationError } from '../../src/errors.js';
 
 
 const ROLE = 'arn:aws:iam::123456789012:role/lambda-sync-deployer';
@@ -164,6 +166,23 @@ describe('Lambda double with STS session credentials', () => {
     });
     const made = await withPass.send(new CreateFunctionCommand(create));
     assert.equal(made.FunctionName, 'fn-new');
+  });
+
+  it('GetFunction returns the tags only with lambda:ListTags, else a TagsError; a deploy then stops with what to grant', async () => {
+    lambda.seedFunction({ FunctionName: 'fn-tagged', Role: EXEC_ROLE, Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: handlerZip() }, Tags: { 'lambda-sync:config': 'c'.repeat(64) } });
+    const arn = lambda.arn('fn-tagged');
+    const { client: without } = await lambdaAs(policyFor(arn, ['lambda:GetFunction']));
+    const hidden = await without.send(new GetFunctionCommand({ FunctionName: 'fn-tagged' }));
+    assert.equal(hidden.Tags, undefined);
+    assert.equal(hidden.TagsError?.ErrorCode, 'AccessDeniedException');
+    assert.match(hidden.TagsError?.Message ?? '', /not authorized to perform: lambda:ListTags on resource: .*fn-tagged/);
+    await assert.rejects(readDeployed(without, 'fn-tagged'), (e: unknown) => e instanceof OperationError && /returned no tags/.test(e.message) && /allow lambda:ListTags/.test(e.hint ?? ''));
+    const { client: allowed } = await lambdaAs(policyFor(arn, ['lambda:GetFunction', 'lambda:ListTags']));
+    const shown = await allowed.send(new GetFunctionCommand({ FunctionName: 'fn-tagged' }));
+    assert.deepEqual(shown.Tags, { 'lambda-sync:config': 'c'.repeat(64) });
+    assert.equal(shown.TagsError, undefined);
+    const deployed = await readDeployed(allowed, 'fn-tagged');
+    assert.equal(deployed.kind === 'present' && deployed.tags['lambda-sync:config'], 'c'.repeat(64));
   });
 
   it('refuses session tokens it did not issue', async () => {

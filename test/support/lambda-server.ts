@@ -14,7 +14,7 @@ import { MAX_REQUEST_BYTES, type S3Object } from './lambda/code.js';
 import { LambdaError, requestTooLarge, throttled } from './lambda/errors.js';
 import { type FaultFilter, Faults, TokenBucket } from './lambda/faults.js';
 import { createFunction, type OpContext } from './lambda/functions.js';
-import { type SessionDirectory, authorize, expiredToken } from './lambda/iam.js';
+import { type SessionDirectory, type SessionInfo, authorize, evaluate, expiredToken } from './lambda/iam.js';
 import { matchRoute, targetOf } from './lambda/routes.js';
 import { DEFAULT_BLOCKED_RUNTIMES } from './lambda/runtimes.js';
 import { Store } from './lambda/state.js';
@@ -180,6 +180,7 @@ export async function startLambdaServer(opts: LambdaServerOptions = {}): Promise
       if (!buckets[route.bucket].take()) throw throttled(1);
       if (auth) for (const [action, resource] of target.permissions) authorize(auth, action, resource);
       const reply = route.handle(ctx, { params, query: u.searchParams, body });
+      if (route.operation === 'GetFunction' && auth) hideTagsUnlessListable(auth, reply, target.permissions);
       if (faults.takeDrop(route.operation, target.functionName)) {
         // Lambda acted; the answer is lost on the way (the connection drops), so the SDK retries a call that already took effect.
         call.dropped = true;
@@ -353,4 +354,20 @@ function send(res: ServerResponse, call: CallRecord, status: number, body: unkno
     'x-amzn-RequestId': requestId,
     ...headers,
   }).end(text);
+}
+
+/**
+ * GetFunction returns the function's tags only to a caller that IAM allows
+ * lambda:ListTags on it; to any other it answers with a TagsError instead
+ * (the call itself succeeds).
+ */
+function hideTagsUnlessListable(session: SessionInfo, reply: { body?: unknown }, permissions: ReadonlyArray<readonly [string, string]>): void {
+  const body = reply.body as { Tags?: unknown; TagsError?: unknown } | undefined;
+  const resource = permissions.find(([action]) => action === 'lambda:GetFunction')?.[1];
+  if (!body || resource === undefined || session.policy === undefined || evaluate(session.policy, 'lambda:ListTags', resource) === 'allow') return;
+  delete body.Tags;
+  body.TagsError = {
+    ErrorCode: 'AccessDeniedException',
+    Message: `User: ${session.assumedRoleArn} is not authorized to perform: lambda:ListTags on resource: ${resource} because no session policy allows the lambda:ListTags action`,
+  };
 }
