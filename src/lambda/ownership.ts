@@ -1,5 +1,5 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { functionLabel, isDescriptionOfFunction, packagePathIn, parseDescription, type DescribedFunction } from '../packages/description.js';
+import { functionLabel, isDescriptionOf, packagePathIn, parseDescription, type DescribedFunction } from '../packages/description.js';
 import { TAG_PATH, TAG_REPOSITORY, tagValue } from './function-config.js';
 import type { DeployTarget } from './target.js';
 
@@ -39,7 +39,7 @@ export function ownershipOf(configuration: FunctionConfiguration, tags: Record<s
   const description = configuration.Description ?? '';
   const repositoryTag = tags[TAG_REPOSITORY];
   const ourRepositoryTag = tagValue(ours.repository);
-  if (isDescriptionOfFunction(description, ours.repository, ours.path, ours.key)) {
+  if (isDescriptionOf(description, ours.repository, ours.path, ours.key)) {
     if (repositoryTag === undefined || repositoryTag === ourRepositoryTag) return { kind: 'ours' };
     return { kind: 'not-ours', why: `its Description ${JSON.stringify(description)} is this function's, but its ${TAG_REPOSITORY} tag is ${JSON.stringify(repositoryTag)}`, retaggable: false };
   }

@@ -67,21 +67,10 @@ export function packagePathIn(described: DescribedFunction, repository: Reposito
   return path === '' ? undefined : path;
 }
 
-/**
- * Whether `description` is exactly what a deploy of this one function writes
- * (`key` undefined: a package's single function), at whatever revision it
- * names: the whole form and the cut one alike, and a key never taken for
- * another's or for none.
- */
-export function isDescriptionOfFunction(description: string | undefined, repository: RepositoryId, path: string, key: string | undefined): boolean {
-  const described = parseDescription(description);
-  return described !== undefined && functionDescription(repository, path, described.revision, key) === description;
-}
-
-/** Whether `description` (whole, or cut in the middle) is one that deploys of `path` in `repository` write. */
-export function isDescriptionOf(description: string, repository: RepositoryId, path: string): boolean {
+/** Whether `description` (whole, or cut in the middle) is one that deploys of `path` (its function `key`, for one of several) in `repository` write. */
+export function isDescriptionOf(description: string, repository: RepositoryId, path: string, key?: string): boolean {
   const described = parseDescription(description);
   if (!described) return false;
-  if (described.subject !== undefined) return described.subject === `${repository}/${path}`;
-  return functionDescription(repository, path, described.revision) === description;
+  if (described.subject !== undefined) return described.subject === `${repository}/${path}` && described.key === key;
+  return functionDescription(repository, path, described.revision, key) === description;
 }

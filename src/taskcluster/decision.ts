@@ -164,7 +164,10 @@ async function packageVerdicts(
   if (options.all) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (--all)' }]));
   if (plan.rootConfig.taskcluster?.allTasks) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (taskcluster.allTasks in lambda-sync.yml)' }]));
   if (options.mode === 'check' && options.base !== undefined) {
-    return pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, ...(checkout ? { checkout } : {}), logger });
+    // The same packages read at another commit: lambda-sync.yml and each package's config as they were there.
+    const configAt = async (commit: string) =>
+      (await planPackages({ root: resolve(plan.gitRoot, plan.scope), repoUrl: options.repoUrl, from: { commit }, ...(checkout ? { deepen: async () => checkout.deepen() } : {}) })).packages;
+    return pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, configAt, ...(checkout ? { checkout } : {}), logger });
   }
   if (options.mode === 'deploy' && options.readLambda && !options.dryRun) {
     const paths = plan.packages.map((p) => p.path);

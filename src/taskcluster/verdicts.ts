@@ -32,7 +32,7 @@ export type DeployedState = 'in-sync' | 'behind' | 'newer-deployed' | 'missing' 
  */
 export interface LambdaView {
   packages: ReadonlyMap<string, { state: DeployedState; detail: string }>;
-  orphans: ReadonlyArray<{ path: string; functionName: string; detail: string }>;
+  orphans: ReadonlyArray<{ path: string; key?: string; functionName: string; detail: string }>;
 }
 
 /**

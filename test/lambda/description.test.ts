@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { checkAndDeploy } from '../../src/lambda/deploy.js';
-import { MAX_DESCRIPTION, functionDescription, isDescriptionOfFunction, revisionInDescription } from '../../src/packages/description.js';
+import { MAX_DESCRIPTION, functionDescription, isDescriptionOf, revisionInDescription } from '../../src/packages/description.js';
 import { repositoryIdFromUrl } from '../../src/repo/repository-id.js';
 import { startLambdaServer } from '../support/lambda-server.js';
 import { FAST_WAIT, REV_1, clientOf, countingBundle, fixedHistory, target } from './fixtures.js';
@@ -83,7 +83,7 @@ describe('Description policy', () => {
       ['resizes images', 'p', undefined, false],
     ];
     for (const [description, path, key, expected] of cases) {
-      assert.equal(isDescriptionOfFunction(description, repo, path, key), expected, `${description} for ${path}${key ? `#${key}` : ''}`);
+      assert.equal(isDescriptionOf(description, repo, path, key), expected, `${description} for ${path}${key ? `#${key}` : ''}`);
     }
   });
 });
