@@ -7,13 +7,13 @@ import { UsageError } from '../errors.js';
 import { formatDuration, type Logger } from '../log.js';
 import type { CallObserver, DeployResult, DeployTarget, LambdaAccess, RevisionHistory, SecretReader, WaitOptions } from '../lambda/index.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
-import { functionLabel } from '../packages/description.js';
+import { functionDescription, functionLabel } from '../packages/description.js';
 import { leftOut } from '../packages/dirty.js';
 import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { cloneAtRevision, type Checkout } from '../repo/clone.js';
 import { git, remoteUrl } from '../repo/git.js';
-import { redactUrlsIn } from '../repo/repository-id.js';
+import { redactUrlsIn, repositoryIdFromUrl } from '../repo/repository-id.js';
 import { rootConfigFromJson } from '../config/load.js';
 import { ROOT_CONFIG_FILE } from '../config/types.js';
 import { DeployReport } from './deploy-report.js';
@@ -68,7 +68,7 @@ export function registerDeploy(program: Command, logger: Logger): void {
     .addOption(new Option('--bundle-digest <sha256>', 'the digest of the package\'s bundle settings (tag lambda-sync:bundle)'))
     .addOption(new Option('--root-config <json>', 'lambda-sync.yml\'s region and aws sections as JSON (what the decision read), for the GetFunction before any clone'))
     .option('--artifacts <dir>', 'write result.json (what the task did, revisions, CodeSha256, API calls, durations) and, when it bundled, bundle-files.txt (path, size, mode of each file) into this folder')
-    .option('--force', 'deploy even when Lambda runs this revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
+    .option('--force', 'deploy even when Lambda runs this revision or a newer one (also LAMBDA_SYNC_FORCE=1); never over a function that is not this package\'s')
     .option('--check', 'only bundle, and print the Description and CodeSha256 a deploy would set; no AWS access at all')
     .option('--allow-dirty', 'deploy a package with uncommitted changes: they are left out (and listed), the committed code and config deploy')
     .option('--json', 'print one JSON object on stdout: {action, functionName, revision, codeSha256, version}')
@@ -252,11 +252,14 @@ async function answerFromLambda(path: string, options: DeployCommandOptions, exp
   try {
     const { readDeployed, runsRevision } = await lambda();
     const { revision, bundleDigest } = expected;
+    // A task knows the repository: the function must carry this package's Description, not only its revision.
+    const repository = options.repoUrl === undefined ? undefined : repositoryIdFromUrl(options.repoUrl);
     const answers: FunctionJson[] = [];
-    for (const { functionName, configDigest } of expected.functions) {
+    for (const [i, { functionName, configDigest }] of expected.functions.entries()) {
       const fn = access.forFunction({ functionName, executionRoleArn: undefined });
       const deployed = await readDeployed(fn.client, functionName);
-      if (!runsRevision(deployed, { revision, configDigest, bundleDigest })) {
+      const description = repository === undefined ? undefined : functionDescription(repository, path, revision, expected.keys?.[i]);
+      if (!runsRevision(deployed, { revision, configDigest, bundleDigest, description })) {
         logger.info(`${functionName} does not run ${path}@${revision.slice(0, 12)}${configDigest ? ' with this configuration' : ''}: cloning to check and deploy`);
         return undefined;
       }

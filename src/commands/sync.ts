@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { OperationError, UsageError } from '../errors.js';
+import { LambdaSyncError, OperationError, UsageError } from '../errors.js';
 import { createLogger, formatDuration, silentLogger, type Logger } from '../log.js';
 import type { LambdaAccess } from '../lambda/access.js';
 import type { CallRecord } from '../lambda/call-log.js';
@@ -70,7 +70,7 @@ export function registerSync(program: Command, logger: Logger): void {
       .command('sync')
       .description('check-and-deploy every package of the repository from this machine (the local engine), continuing past failures, and print a table')
       .addOption(new Option('--concurrency <n>', 'packages checked and deployed at once (Lambda allows 15 writes per second for the whole account)').argParser(parseConcurrency).default(DEFAULT_CONCURRENCY))
-      .option('--force', 'deploy every package even when Lambda runs its revision or a newer one (also LAMBDA_SYNC_FORCE=1)')
+      .option('--force', 'deploy every package even when Lambda runs its revision or a newer one (also LAMBDA_SYNC_FORCE=1); never over a function that is not the package\'s')
       .option('--allow-dirty', 'deploy packages with uncommitted changes: they are left out (and listed), the committed code and config deploy')
       .option('--json', 'print the results as one JSON object on stdout instead of the table')
       .option('-v, --verbose', 'print every step and Lambda API call of every package')
@@ -237,7 +237,9 @@ async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: 
   const row = (fn: { key: string | undefined; functionName: string }, action: SyncRow['action'], detail: string, codeSha256: string | null, ms = performance.now() - started): SyncRow => ({
     path: pkg.path, ...(fn.key === undefined ? {} : { key: fn.key }), functionName: fn.functionName, action, revision: pkg.revision ?? null, ms, detail, codeSha256, warnings,
   });
-  const message = (error: unknown): string => redactSecrets(error instanceof Error ? error.message : String(error));
+  // What to do goes on a second line: in --json and in the package's log line, while the table shows the first.
+  const message = (error: unknown): string =>
+    redactSecrets(error instanceof LambdaSyncError && error.hint ? `${error.message}\n${error.hint}` : error instanceof Error ? error.message : String(error));
   try {
     const logger = collectingWarnings(options.verbose ? prefixed(options.logger, pkg.path) : silentLogger, warnings);
     if (pkg.uncommittedFiles.length > 0) {

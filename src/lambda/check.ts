@@ -4,6 +4,7 @@ import { revisionInDescription } from '../packages/description.js';
 import { failedCall, isNotFound } from './errors.js';
 import { TAG_BUNDLE, TAG_CONFIG, TAG_CONFIG_REVISION } from './function-config.js';
 import type { RevisionHistory } from './history.js';
+import { ownershipOf } from './ownership.js';
 import type { DeployTarget } from './target.js';
 
 /** What Lambda says is deployed under a function name. */
@@ -45,6 +46,8 @@ export interface ExpectedState {
   configDigest?: string | undefined;
   /** The `lambda-sync:bundle` tag; a function without one (deployed before it was recorded) counts as matching, as in `decide`. */
   bundleDigest?: string | undefined;
+  /** The whole Description it should carry, when the caller knows the repository: a function of another package with the same revision is not this one. */
+  description?: string | undefined;
 }
 
 /**
@@ -54,6 +57,7 @@ export interface ExpectedState {
  */
 export function runsRevision(deployed: Deployed, expected: ExpectedState): boolean {
   if (deployed.kind !== 'present' || deployed.configuration.State === 'Failed' || deployed.revision !== expected.revision) return false;
+  if (expected.description !== undefined && deployed.configuration.Description !== expected.description) return false;
   if (expected.configDigest !== undefined && deployed.tags[TAG_CONFIG] !== expected.configDigest) return false;
   const bundle = deployed.tags[TAG_BUNDLE];
   return expected.bundleDigest === undefined || bundle === undefined || bundle === expected.bundleDigest;
@@ -67,13 +71,17 @@ export type Decision =
   /** The code is ours, the configuration is not: one configuration update, no bundle. */
   | { kind: 'configure'; why: string }
   /** The code is not ours: bundle, code, configuration. */
-  | { kind: 'update'; why: string };
+  | { kind: 'update'; why: string }
+  /** The function of that name is not this package's: nothing may be written to it, whatever --force says. */
+  | { kind: 'not-ours'; why: string; retaggable: boolean };
 
-/** What the check compares: the target's code identity and configuration. */
-export type Ours = Pick<DeployTarget, 'revision' | 'configRevision' | 'configDigest' | 'bundleDigest' | 'code'> & { architecture: string };
+/** What the check compares: whose function it is, the target's code identity and configuration. */
+export type Ours = Pick<DeployTarget, 'repository' | 'path' | 'key' | 'revision' | 'configRevision' | 'configDigest' | 'bundleDigest' | 'code'> & { architecture: string };
 
 /**
- * Steps 2-4. Code and configuration are compared apart. The code is ours
+ * Steps 2-4. First ownership (ownershipOf): a function that is not this
+ * package's is never written, even forced, and one whose Description was
+ * edited by hand but whose tags are ours is taken back. Code and configuration are compared apart. The code is ours
  * when the Description names our code revision (or a newer one that changed
  * none of our code: a Description written before lambda.yml stopped counting
  * as code), the bundle settings are ours (no tag: written before they were
@@ -88,10 +96,14 @@ export type Ours = Pick<DeployTarget, 'revision' | 'configRevision' | 'configDig
  */
 export async function decide(deployed: Deployed, ours: Ours, history: RevisionHistory, force: boolean): Promise<Decision> {
   if (deployed.kind === 'missing') return { kind: 'create' };
+  const ownership = ownershipOf(deployed.configuration, deployed.tags, ours);
+  if (ownership.kind === 'not-ours') return ownership;
   // A failed creation already carries our Description; it is not deployed.
   if (deployed.configuration.State === 'Failed') return { kind: 'update', why: 'its creation failed' };
+  if (ownership.kind === 'taken-back') return { kind: 'update', why: ownership.why };
   if (force) return { kind: 'update', why: 'forced' };
   const theirs = deployed.revision;
+  // Unreachable: a Description of ours names a revision.
   if (theirs === undefined) return { kind: 'update', why: 'its Description names no revision' };
   if (theirs !== ours.revision) {
     const order = await history.compare(theirs, ours.revision);

@@ -9,11 +9,12 @@ import {
 } from '@aws-sdk/client-lambda';
 import { OperationError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
+import { functionLabel } from '../packages/description.js';
 import { quietly } from './call-log.js';
 import { decide, readDeployed, type Deployed } from './check.js';
 import { codeSource, type BundleFile, type CodeSource, type CodeSourceOptions } from './code-source.js';
-import { LambdaCallError, failedCall, isAlreadyExists, isRequestTooLarge, isStaleRevision } from './errors.js';
-import { configurationRequest, createRequest, descriptionFor, functionTags } from './function-config.js';
+import { LambdaCallError, NotOurFunctionError, failedCall, isAlreadyExists, isRequestTooLarge, isStaleRevision } from './errors.js';
+import { configurationRequest, createRequest, descriptionFor, functionTags, tagValue } from './function-config.js';
 import type { RevisionHistory } from './history.js';
 import { publishAndPoint } from './publish.js';
 import type { DeployTarget } from './target.js';
@@ -120,6 +121,11 @@ class DeployRun {
         return this.configure(deployed as Extract<Deployed, { kind: 'present' }>, decision.why);
       case 'update':
         return this.update(deployed as Extract<Deployed, { kind: 'present' }>, decision.why);
+      case 'not-ours': {
+        const { repository, path, key } = this.target;
+        const retag = decision.retaggable ? { repository: tagValue(repository), path: tagValue(path) } : undefined;
+        throw new NotOurFunctionError(this.name, `${repository}/${functionLabel(path, key)}`, decision.why, retag);
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { LambdaSyncError, OperationError } from '../errors.js';
+import { LambdaSyncError, OperationError, UsageError } from '../errors.js';
 
 /**
  * What the SDK throws carries the wire error name (`err.name`, also for
@@ -81,6 +81,33 @@ export class FunctionFailedError extends OperationError {
       phase === 'create'
         ? 'Lambda keeps a function whose creation failed in state Failed; delete it (aws lambda delete-function) and deploy again'
         : 'Lambda kept the previous code and configuration; fix the cause and deploy again',
+    );
+  }
+}
+
+/**
+ * The function under the package's name exists and is not the package's:
+ * another repository's or package's (its Description says so), or one
+ * lambda-sync did not create (no Description of ours, no tag of ours).
+ * Nothing was written. Exit 2, as for a bad configuration: it is a naming
+ * conflict the user resolves in the account or the configuration, and
+ * running again (or with --force) changes nothing, unlike a failed operation
+ * (exit 1).
+ */
+export class NotOurFunctionError extends UsageError {
+  constructor(
+    readonly functionName: string,
+    /** `<repository id>/<path>[#<key>]`: the function the deploy is for. */
+    readonly wanted: string,
+    readonly why: string,
+    /** The tags that would let lambda-sync take it over, when its Description is not lambda-sync's (a function made by hand). */
+    taggable: { repository: string; path: string } | undefined,
+  ) {
+    super(
+      `${functionName} is not the function of ${wanted}: ${why}. lambda-sync updates only the functions it owns, so nothing was changed`,
+      `another function holds this package's name: delete it (aws lambda delete-function --function-name ${functionName}) or recreate it under another name if it is still used, or give this repository another namePrefix in lambda-sync.yml${
+        taggable ? `; if it is this package's function, made by hand, tag it lambda-sync:repository=${taggable.repository} and lambda-sync:path=${taggable.path} (aws lambda tag-resource) and deploy again to take it over` : ''
+      }. --force does not override this`,
     );
   }
 }

@@ -193,13 +193,6 @@ describe('check-and-deploy', () => {
     assert.equal(newer.action, 'updated');
   });
 
-  it('takes over a function whose Description names no revision', async () => {
-    server.seedFunction({ FunctionName: 'lambda-sync-test-fn-a', Role: ROLE, Runtime: 'nodejs24.x', Handler: 'main.handler', Code: { ZipFile: readFileSync(zipBundle('x').file) }, Description: 'made by hand' });
-    const result = await checkAndDeploy(target(), deps());
-    assert.equal(result.action, 'updated');
-    assert.match(result.detail, /names no revision/);
-  });
-
   it('publishes a version and points the alias at it, then moves the alias on the next deploy', async () => {
     const config = packageConfig({ alias: 'live' });
     const first = await checkAndDeploy(target({ config }), deps());

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { checkAndDeploy } from '../../src/lambda/deploy.js';
-import { MAX_DESCRIPTION, functionDescription, revisionInDescription } from '../../src/packages/description.js';
+import { MAX_DESCRIPTION, functionDescription, isDescriptionOf, revisionInDescription } from '../../src/packages/description.js';
 import { repositoryIdFromUrl } from '../../src/repo/repository-id.js';
 import { startLambdaServer } from '../support/lambda-server.js';
 import { FAST_WAIT, REV_1, clientOf, countingBundle, fixedHistory, target } from './fixtures.js';
@@ -64,6 +64,28 @@ describe('Description policy', () => {
   for (const [name, description] of notOurs) {
     it(`names no revision: ${name}`, () => assert.equal(revisionInDescription(description), undefined));
   }
+
+  it('is one function\'s, whole or cut, at any revision: never another package\'s, another key\'s or another repository\'s', () => {
+    const deep = `a/${'m'.repeat(300)}/z`;
+    const other = repositoryIdFromUrl('https://github.com/someone/else');
+    const cases: Array<[string, string, string | undefined, boolean]> = [
+      [functionDescription(repo, 'p', SHA1), 'p', undefined, true],
+      [functionDescription(repo, 'p', SHA256), 'p', undefined, true],
+      [functionDescription(repo, 'p', SHA1, 'api'), 'p', 'api', true],
+      [functionDescription(repo, deep, SHA1, 'api'), deep, 'api', true],
+      [functionDescription(repo, deep, SHA1), deep, undefined, true],
+      [functionDescription(repo, 'p', SHA1, 'api'), 'p', undefined, false],
+      [functionDescription(repo, 'p', SHA1), 'p', 'api', false],
+      [functionDescription(repo, 'p', SHA1, 'worker'), 'p', 'api', false],
+      [functionDescription(repo, deep, SHA1, 'worker'), deep, 'api', false],
+      [functionDescription(repo, 'p/q', SHA1), 'p', undefined, false],
+      [functionDescription(other, 'p', SHA1), 'p', undefined, false],
+      ['resizes images', 'p', undefined, false],
+    ];
+    for (const [description, path, key, expected] of cases) {
+      assert.equal(isDescriptionOf(description, repo, path, key), expected, `${description} for ${path}${key ? `#${key}` : ''}`);
+    }
+  });
 });
 
 it('a package with a very long path deploys (Lambda takes the Description) and is then skipped', async () => {
