@@ -15,9 +15,12 @@ export const DEPLOY_ACTIONS = [
 
 /**
  * What a removal may do (sync --prune, a decision's remove task): delete its
- * one function (versions and aliases go with it) and read it first.
+ * one function (versions and aliases go with it) and read it first. The read
+ * includes its tags, and Lambda returns a function's Tags in GetFunction only
+ * to a caller allowed lambda:ListTags (AWS's GetFunction reference): without
+ * it the ownership check could never pass.
  */
-export const REMOVE_ACTIONS = ['lambda:GetFunction', 'lambda:ListVersionsByFunction', 'lambda:ListAliases', 'lambda:DeleteFunction'] as const;
+export const REMOVE_ACTIONS = ['lambda:GetFunction', 'lambda:ListTags', 'lambda:ListVersionsByFunction', 'lambda:ListAliases', 'lambda:DeleteFunction'] as const;
 
 /** What status and pruning read of the whole account: the listing, and tags and state of the functions it names. */
 export const LIST_ACTIONS = ['lambda:ListFunctions', 'lambda:ListTags', 'lambda:GetFunction'] as const;
