@@ -123,7 +123,8 @@ describe('deploy in a task', () => {
     const removal = policies.find((p) => p.Statement[0]!.Sid === 'RemoveOneFunction')!;
     const gone = lambda.arn('fn-gone-0123456789abcdef');
     assert.deepEqual(removal.Statement.map((st) => [[st.Action].flat().sort(), st.Resource]), [
-      [['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:ListAliases', 'lambda:ListVersionsByFunction'], [gone, `${gone}:*`]],
+      // ListTags: Lambda returns a function's tags in GetFunction only to a caller allowed it, and the removal checks the ownership tag.
+      [['lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:ListAliases', 'lambda:ListTags', 'lambda:ListVersionsByFunction'], [gone, `${gone}:*`]],
     ]);
     const listing = policies.find((p) => p.Statement[0]!.Sid === 'ListTheAccount')!;
     assert.deepEqual(listing.Statement.map((st) => [st.Action, st.Resource]), [
