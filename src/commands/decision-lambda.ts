@@ -13,7 +13,8 @@
 import type { Logger } from '../log.js';
 import type { Plan } from '../packages/plan.js';
 import type { Checkout } from '../repo/clone.js';
-import type { LambdaView } from '../taskcluster/verdicts.js';
+import type { PackageStatus } from '../lambda/index.js';
+import type { DeployedState, LambdaView } from '../taskcluster/verdicts.js';
 import { historyFor, openAccess, type OpenAccessOptions } from './deploy.js';
 
 export interface ReadLambdaOptions {
@@ -39,11 +40,10 @@ export async function readLambdaView(plan: Plan, checkout: Checkout | undefined,
       valve = error instanceof Error ? error.message : String(error);
     }
     return {
-      packages: new Map(classification.packages.map((p) => [p.path, { state: p.state, detail: p.detail }])),
+      packages: packageStates(classification.packages),
       orphans: classification.orphans.map((o) => ({
         path: o.path,
-        // Orphans of one of several functions of a package carry their key once classify tells it.
-        ...('key' in o && typeof o.key === 'string' ? { key: o.key } : {}),
+        ...(o.key === undefined ? {} : { key: o.key }),
         functionName: o.functionName,
         deployedRevision: o.deployedRevision,
         detail: o.detail,
@@ -53,4 +53,36 @@ export async function readLambdaView(plan: Plan, checkout: Checkout | undefined,
   } finally {
     access.close();
   }
+}
+
+/** Rank of a function's state for its package's verdict: a package is only as in sync as its least synced function. */
+const NEEDS_WORK: Record<DeployedState, number> = {
+  'in-sync': 0,
+  'newer-deployed': 1,
+  foreign: 2,
+  behind: 3,
+  'config-drift': 3,
+  'code-drift': 3,
+  'unknown-revision': 3,
+  missing: 3,
+  failed: 3,
+};
+
+/**
+ * One state per package from its functions' (a package with `functions`
+ * has several, and one task deploys them all): the state of the function
+ * that needs the most work, named in the detail when there are several.
+ */
+export function packageStates(functions: ReadonlyArray<Pick<PackageStatus, 'path' | 'key' | 'state' | 'detail'>>): Map<string, { state: DeployedState; detail: string }> {
+  const byPath = new Map<string, Array<Pick<PackageStatus, 'path' | 'key' | 'state' | 'detail'>>>();
+  for (const fn of functions) byPath.set(fn.path, [...(byPath.get(fn.path) ?? []), fn]);
+  return new Map(
+    [...byPath].map(([path, fns]) => {
+      const worst = fns.reduce((a, b) => (NEEDS_WORK[b.state] > NEEDS_WORK[a.state] ? b : a));
+      if (fns.length === 1 && worst.key === undefined) return [path, { state: worst.state, detail: worst.detail }];
+      const same = fns.every((f) => f.state === worst.state);
+      const detail = same && worst.state === 'in-sync' ? `all ${fns.length} functions: ${worst.detail}` : `${worst.key ?? path}: ${worst.detail}${fns.length > 1 ? ` (${fns.filter((f) => f.state !== 'in-sync').length} of ${fns.length} functions not in sync)` : ''}`;
+      return [path, { state: worst.state, detail }];
+    }),
+  );
 }

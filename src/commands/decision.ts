@@ -2,25 +2,20 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { taskGraphJson } from '../taskcluster/artifacts.js';
-import { runDecision } from '../taskcluster/decision.js';
+import { runDecision, type DecisionOptions } from '../taskcluster/decision.js';
 import { parseRetriggerRequest } from '../taskcluster/retrigger-request.js';
 import { defaultImage, MODES, type Mode } from '../taskcluster/settings.js';
 import { DEFAULT_CONCURRENCY } from '../taskcluster/submit.js';
 import { addRepositoryOptions, type RepositoryOptions } from './common.js';
 import { readLambdaView } from './decision-lambda.js';
 
-interface DecisionCommandOptions extends RepositoryOptions {
-  revision?: string;
-  mode: Mode;
-  base?: string;
-  all?: boolean;
-  dryRun?: boolean;
-  artifacts?: string;
-  owner?: string;
-  taskGroupId?: string;
-  retrigger?: string;
-  concurrency: string;
-}
+/** runDecision's options as commander hands them over: the request and the concurrency still text. */
+type DecisionCommandOptions = RepositoryOptions &
+  Pick<DecisionOptions, 'revision' | 'base' | 'all' | 'dryRun' | 'artifacts' | 'owner' | 'taskGroupId'> & {
+    mode: Mode;
+    retrigger?: string;
+    concurrency: string;
+  };
 
 const HELP = `
 Builds one check-and-deploy task per package that has work and submits

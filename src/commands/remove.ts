@@ -148,7 +148,7 @@ async function removeOrLeave(path: string, options: RemoveCommandOptions, logger
       };
       const history = gitHistory(at.gitRoot, { ...(at.checkout ? { remote: 'origin', deepen: at.checkout.deepen } : {}), logger });
       const classification = await classify(repo, reads, { history });
-      const orphan = classification.orphans.find((o) => o.functionName === options.functionName && o.path === path);
+      const orphan = classification.orphans.find((o) => o.functionName === options.functionName && o.path === path && o.key === options.functionKey);
       if (!orphan) return left(`${whyNotAnOrphan(classification, options.functionName, at.head)}, so it stays`, deployedRevision);
 
       const removal = await removeOrphan(client, orphan, repositoryId);

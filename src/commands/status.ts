@@ -4,6 +4,7 @@ import { formatDuration, type Logger } from '../log.js';
 import type { CallRecord } from '../lambda/call-log.js';
 import type { Classification, LambdaAccess, PackageState } from '../lambda/index.js';
 import { redactingLogger } from '../lambda/redact.js';
+import { functionLabel } from '../packages/description.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 import { historyFor, openAccess, redactingErrors } from './deploy.js';
@@ -88,12 +89,15 @@ export function summarizeStatus(result: Classification): StatusJson['summary'] {
   return summary;
 }
 
-/** `12 packages: 10 in-sync, 1 behind, 1 missing; 2 orphans` */
+/** `12 packages: 10 in-sync, 1 behind, 1 missing; 2 orphans` (`14 functions of 12 packages: ...` when some declare several) */
 export function describeSummary(result: Classification): string {
   const counts = STATE_ORDER.map((s) => [s, result.packages.filter((p) => p.state === s).length] as const).filter(([, n]) => n > 0);
   const n = result.packages.length;
   const orphans = result.orphans.length;
-  return `${n} package${n === 1 ? '' : 's'}${counts.length ? `: ${counts.map(([s, c]) => `${c} ${s}`).join(', ')}` : ''}; ${orphans} orphan${orphans === 1 ? '' : 's'}`;
+  // Counted per function once a package declares several.
+  const packages = new Set(result.packages.map((p) => p.path)).size;
+  const what = packages === n ? `${n} package${n === 1 ? '' : 's'}` : `${n} functions of ${packages} package${packages === 1 ? '' : 's'}`;
+  return `${what}${counts.length ? `: ${counts.map(([s, c]) => `${c} ${s}`).join(', ')}` : ''}; ${orphans} orphan${orphans === 1 ? '' : 's'}`;
 }
 
 const short = (sha: string | null): string => (sha ? sha.slice(0, 12) : '-');
@@ -101,12 +105,12 @@ const short = (sha: string | null): string => (sha ? sha.slice(0, 12) : '-');
 export function statusTables(result: Classification): string {
   const packages = formatTable(
     ['PACKAGE', 'STATE', 'REVISION', 'DEPLOYED', 'FUNCTION', 'DETAIL'],
-    result.packages.map((p) => [p.path, p.state === 'behind' && p.commitsBehind !== null ? `behind (${p.commitsBehind})` : p.state, short(p.revision), short(p.deployedRevision), p.functionName, p.detail]),
+    result.packages.map((p) => [functionLabel(p.path, p.key), p.state === 'behind' && p.commitsBehind !== null ? `behind (${p.commitsBehind})` : p.state, short(p.revision), short(p.deployedRevision), p.functionName, p.detail]),
   );
   if (result.orphans.length === 0) return packages;
   const orphans = formatTable(
     ['ORPHAN', 'DEPLOYED', 'FUNCTION', 'DETAIL'],
-    result.orphans.map((o) => [o.path, short(o.deployedRevision), o.functionName, `${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}`]),
+    result.orphans.map((o) => [functionLabel(o.path, o.key), short(o.deployedRevision), o.functionName, `${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}`]),
   );
   return `${packages}\n\n${orphans}`;
 }

@@ -159,12 +159,12 @@ async function pruneOrphans(plan: Plan, access: LambdaAccess, options: SyncComma
   checkValve(status, valveOf(options, plan.rootConfig.pruneMaxDeletes, DEFAULT_MAX_DELETES));
   return mapWithConcurrency(status.orphans, 4, async (orphan): Promise<SyncRow> => {
     const started = performance.now();
-    const row = (action: SyncRow['action'], detail: string): SyncRow => ({ path: orphan.path, removal: true, functionName: orphan.functionName, action, revision: orphan.deployedRevision, ms: performance.now() - started, detail, codeSha256: null, warnings: [] });
+    const row = (action: SyncRow['action'], detail: string): SyncRow => ({ path: orphan.path, ...(orphan.key === undefined ? {} : { key: orphan.key }), removal: true, functionName: orphan.functionName, action, revision: orphan.deployedRevision, ms: performance.now() - started, detail, codeSha256: null, warnings: [] });
     try {
       const client = access.forFunction({ functionName: orphan.functionName, executionRoleArn: undefined, purpose: 'remove' }).client;
       const removal = await removeOrphan(client, orphan, plan.repository);
       const result = row(removal.outcome, removal.detail);
-      logger.info(`${removal.outcome === 'deleted' ? 'deleted' : 'left'} ${orphan.functionName} (${orphan.path}): ${removal.detail} (${formatDuration(result.ms)})`);
+      logger.info(`${removal.outcome === 'deleted' ? 'deleted' : 'left'} ${orphan.functionName} (${functionLabel(orphan.path, orphan.key)}): ${removal.detail} (${formatDuration(result.ms)})`);
       return result;
     } catch (error) {
       return row('failed', redactSecrets(error instanceof Error ? error.message : String(error)));
@@ -186,10 +186,10 @@ const WOULD: Record<PackageState, PlannedAction> = {
 
 /** What a sync would do, read from the classification: no bundle, no write. */
 export function dryRunRows(status: Classification, prune: boolean): SyncRow[] {
-  const rows: SyncRow[] = status.packages.map((p) => ({ path: p.path, functionName: p.functionName, action: WOULD[p.state], revision: p.revision, ms: 0, detail: `${p.state}: ${p.detail}`, codeSha256: null, warnings: [] }));
+  const rows: SyncRow[] = status.packages.map((p) => ({ path: p.path, ...(p.key === undefined ? {} : { key: p.key }), functionName: p.functionName, action: WOULD[p.state], revision: p.revision, ms: 0, detail: `${p.state}: ${p.detail}`, codeSha256: null, warnings: [] }));
   if (prune) {
     for (const o of status.orphans) {
-      rows.push({ path: o.path, removal: true, functionName: o.functionName, action: 'would-delete', revision: o.deployedRevision, ms: 0, detail: `orphan: ${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}`, codeSha256: null, warnings: [] });
+      rows.push({ path: o.path, ...(o.key === undefined ? {} : { key: o.key }), removal: true, functionName: o.functionName, action: 'would-delete', revision: o.deployedRevision, ms: 0, detail: `orphan: ${o.detail}${o.renamedTo.length ? `; renamed? ${o.renamedTo.join(', ')}` : ''}`, codeSha256: null, warnings: [] });
     }
   }
   return rows;

@@ -1,15 +1,15 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { mapWithConcurrency } from '../concurrency.js';
-import type { PackageConfig } from '../config/types.js';
-import { functionDescription, isDescriptionOf, packagePathIn, parseDescription } from '../packages/description.js';
+import { functionDescription, functionLabel, isDescriptionOf, packagePathIn, parseDescription } from '../packages/description.js';
+import type { FunctionSettings } from '../packages/function-settings.js';
 import { commitsBetween, isAncestor, pathInCommit } from '../repo/git.js';
 import type { RepositoryId } from '../repo/repository-id.js';
-import { configDrift, tagValue, TAG_CODE_SHA256, TAG_PATH, TAG_REPOSITORY, type FieldDrift } from './function-config.js';
+import { configDrift, tagValue, TAG_CODE_SHA256, TAG_CONFIG, TAG_PATH, TAG_REPOSITORY, type FieldDrift } from './function-config.js';
 import type { RevisionHistory } from './history.js';
 
 /**
- * How one package of the repository at HEAD stands in Lambda. One state per
- * package, the first that applies in this order: failed, missing, foreign,
+ * How one function of the repository at HEAD stands in Lambda (a package
+ * without `functions` is one function). One state per function, the first that applies in this order: failed, missing, foreign,
  * unknown-revision, newer-deployed, behind, code-drift, config-drift, in-sync.
  */
 export type PackageState =
@@ -32,6 +32,8 @@ export type PackageState =
 
 export interface PackageStatus {
   path: string;
+  /** The function's key under its package's `functions`; absent for a package's single function. */
+  key?: string;
   functionName: string;
   /** The package's revision at HEAD (null: never committed). */
   revision: string | null;
@@ -52,6 +54,8 @@ export interface Orphan {
   functionArn: string;
   /** The package path its Description (or, when cut, its tag) names. */
   path: string;
+  /** The `functions` key its Description names, for one of several functions of a package. */
+  key?: string;
   deployedRevision: string;
   /** As listed: a removal deletes only while it is still this. */
   description: string;
@@ -88,7 +92,14 @@ export interface RepositoryAtHead {
   head: string;
   /** Repository-relative folder that was scanned; '' for the whole repository. */
   scope: string;
-  packages: ReadonlyArray<{ path: string; functionName: string; revision: string | undefined; config: PackageConfig; watchedPaths: readonly string[] }>;
+  packages: ReadonlyArray<{
+    path: string;
+    revision: string | undefined;
+    watchedPaths: readonly string[];
+    /** Files under watchedPaths that are configuration, not code (the package's lambda.yml). */
+    ignoredPaths?: readonly string[];
+    functions: ReadonlyArray<{ key: string | undefined; functionName: string; settings: FunctionSettings; configDigest: string }>;
+  }>;
 }
 
 /** The reads beyond ListFunctions, made only for the functions that need them. */
@@ -118,10 +129,11 @@ export interface ClassifyOptions {
 export async function classify(repo: RepositoryAtHead, lambda: LambdaReads, options: ClassifyOptions): Promise<Classification> {
   const concurrency = options.concurrency ?? 8;
   const byName = new Map(lambda.functions.map((fn) => [fn.FunctionName ?? '', fn]));
-  const packages = await mapWithConcurrency(repo.packages, concurrency, (pkg) => packageStatus(repo, pkg, byName.get(pkg.functionName), lambda, options));
+  const functions = repo.packages.flatMap((pkg) => pkg.functions.map((fn) => ({ pkg, fn })));
+  const packages = await mapWithConcurrency(functions, concurrency, ({ pkg, fn }) => functionStatus(repo, pkg, fn, byName.get(fn.functionName), lambda, options));
 
-  const packageNames = new Map(repo.packages.map((p) => [p.functionName, p.path]));
-  const candidates = lambda.functions.filter((fn) => !packageNames.has(fn.FunctionName ?? '') && mayBeOurs(repo.repository, fn));
+  const ourNames = new Set(functions.map(({ fn }) => fn.functionName));
+  const candidates = lambda.functions.filter((fn) => !ourNames.has(fn.FunctionName ?? '') && mayBeOurs(repo.repository, fn));
   const verdicts = await mapWithConcurrency(candidates, concurrency, (fn) => orphanVerdict(repo, fn, lambda));
   const orphans = verdicts.filter((v): v is Orphan => 'functionArn' in v);
   const kept = verdicts.filter((v): v is KeptFunction => 'why' in v && v.why !== OUTSIDE);
@@ -130,35 +142,39 @@ export async function classify(repo: RepositoryAtHead, lambda: LambdaReads, opti
 }
 
 type Pkg = RepositoryAtHead['packages'][number];
+type Fn = Pkg['functions'][number];
 
-async function packageStatus(repo: RepositoryAtHead, pkg: Pkg, fn: FunctionConfiguration | undefined, lambda: LambdaReads, options: ClassifyOptions): Promise<PackageStatus> {
-  const ours = pkg.revision ?? null;
+async function functionStatus(repo: RepositoryAtHead, pkg: Pkg, ours: Fn, fn: FunctionConfiguration | undefined, lambda: LambdaReads, options: ClassifyOptions): Promise<PackageStatus> {
+  const revision = pkg.revision ?? null;
   const status = (state: PackageState, detail: string, extra: Partial<PackageStatus> = {}): PackageStatus => ({
-    path: pkg.path, functionName: pkg.functionName, revision: ours, deployedRevision: null, state, commitsBehind: null, drift: [], detail, ...extra,
+    path: pkg.path, ...(ours.key === undefined ? {} : { key: ours.key }), functionName: ours.functionName, revision, deployedRevision: null, state, commitsBehind: null, drift: [], detail, ...extra,
   });
   if (!fn) return status('missing', 'no function of this name in Lambda');
   const described = parseDescription(fn.Description);
   const deployedRevision = described?.revision ?? null;
-  if (described && !isDescriptionOf(fn.Description!, repo.repository, pkg.path)) {
-    return status('foreign', `its Description names ${described.subject ?? 'another package'}: not this package's function, so lambda-sync leaves it alone`, { deployedRevision });
+  if (described && !isDescriptionOf(fn.Description!, repo.repository, pkg.path, ours.key)) {
+    const subject = described.subject === undefined ? 'another package' : `${described.subject}${described.key === undefined ? '' : `#${described.key}`}`;
+    return status('foreign', `its Description names ${subject}: not this ${ours.key === undefined ? 'package' : 'function'}'s, so lambda-sync leaves it alone`, { deployedRevision });
   }
-  const inSync = deployedRevision !== null && deployedRevision === ours;
-  const drift = inSync ? configDrift(pkg.config, fn) : [];
+  const inSync = deployedRevision !== null && deployedRevision === revision;
+  const drift = inSync ? configDrift(ours.settings, fn) : [];
+  // An alias is not in ListFunctions' entries: its setting is seen only through the configuration digest (a GetFunction).
+  const digestNeeded = inSync && drift.length === 0 && ours.settings.alias !== undefined;
   let full: Awaited<ReturnType<LambdaReads['getFunction']>> = undefined;
-  if (!inSync || drift.length > 0 || options.verifyCode) {
-    full = await lambda.getFunction(pkg.functionName);
+  if (!inSync || drift.length > 0 || digestNeeded || options.verifyCode) {
+    full = await lambda.getFunction(ours.functionName);
     if (!full) return status('missing', 'deleted while this status was being made');
     const c = full.configuration;
     if (c.State === 'Failed') return status('failed', `State Failed: ${c.StateReason ?? 'no reason given'}${c.StateReasonCode ? ` (${c.StateReasonCode})` : ''}`, { deployedRevision });
     if (c.LastUpdateStatus === 'Failed') return status('failed', `its last update Failed: ${c.LastUpdateStatusReason ?? 'no reason given'}${c.LastUpdateStatusReasonCode ? ` (${c.LastUpdateStatusReasonCode})` : ''}`, { deployedRevision });
   }
   if (deployedRevision === null) return status('unknown-revision', `its Description ${JSON.stringify(fn.Description ?? '')} names no revision`);
-  if (ours === null) return status('unknown-revision', 'the package has never been committed', { deployedRevision });
+  if (revision === null) return status('unknown-revision', 'the package has never been committed', { deployedRevision });
   if (!inSync) {
-    const order = await options.history.compare(deployedRevision, ours);
+    const order = await options.history.compare(deployedRevision, revision);
     if (order === 'unknown') return status('unknown-revision', `the deployed revision ${deployedRevision.slice(0, 12)} is not in this repository's history`, { deployedRevision });
     if (order === 'newer') return status('newer-deployed', `Lambda runs ${deployedRevision.slice(0, 12)}, which is newer than HEAD's`, { deployedRevision });
-    const behind = await commitsBetween(repo.gitRoot, deployedRevision, ours, pkg.watchedPaths);
+    const behind = await commitsBetween(repo.gitRoot, deployedRevision, revision, [...pkg.watchedPaths, ...(pkg.ignoredPaths ?? []).map((p) => `:(exclude)${p}`)]);
     return status('behind', `Lambda runs ${deployedRevision.slice(0, 12)}, ${behind} commit${behind === 1 ? '' : 's'} behind`, { deployedRevision, commitsBehind: behind });
   }
   const recorded = full?.tags[TAG_CODE_SHA256];
@@ -166,7 +182,12 @@ async function packageStatus(repo: RepositoryAtHead, pkg: Pkg, fn: FunctionConfi
     return status('code-drift', `its CodeSha256 ${fn.CodeSha256} is not the ${recorded} lambda-sync uploaded: code was uploaded by hand`, { deployedRevision });
   }
   if (drift.length > 0) return status('config-drift', `differs in ${drift.map((d) => d.field).join(', ')}`, { deployedRevision, drift });
-  return status('in-sync', 'Lambda runs this revision', { deployedRevision });
+  const digest = full?.tags[TAG_CONFIG];
+  if (digestNeeded && digest !== ours.configDigest) {
+    const why = digest === undefined ? 'it has no configuration digest yet' : 'its configuration digest is not this one';
+    return status('config-drift', `${why} (its alias ${ours.settings.alias} is not visible in the listing)`, { deployedRevision, drift: [{ field: 'configuration digest', repository: ours.configDigest, lambda: digest ?? null }] });
+  }
+  return status('in-sync', 'Lambda runs this revision with this configuration', { deployedRevision });
 }
 
 /** Cheap first filter (no call): its Description starts like one of this repository's. */
@@ -185,16 +206,19 @@ function inScope(scope: string, path: string): boolean {
 /**
  * An orphan is only what this repository provably owns and HEAD provably
  * lacks: its Description and its `lambda-sync:repository` tag both name this
- * repository, its path is under the scope, HEAD has nothing at that path,
- * and the revision it was deployed from is in HEAD's history (so HEAD is
- * later than that deploy: a shallow clone, or a checkout behind the deploy
- * branch, cannot tell, and deletes nothing).
+ * repository, its path is under the scope, HEAD has no package at that path
+ * (or the package there no longer declares that function: its `functions`
+ * key is gone, or it went from one function to several or back), and the
+ * revision it was deployed from is in HEAD's history (so HEAD is later than
+ * that deploy: a shallow clone, or a checkout behind the deploy branch,
+ * cannot tell, and deletes nothing).
  */
 async function orphanVerdict(repo: RepositoryAtHead, fn: FunctionConfiguration, lambda: LambdaReads): Promise<Orphan | KeptFunction> {
   const functionName = fn.FunctionName ?? '';
   const described = parseDescription(fn.Description)!;
-  const deployedRevision = described.revision;
+  const { revision: deployedRevision, key } = described;
   let path = packagePathIn(described, repo.repository);
+  const label = (p: string): string => functionLabel(p, key);
   if (path !== undefined && !inScope(repo.scope, path)) return { functionName, path, deployedRevision, why: OUTSIDE };
   const tags = await lambda.tags(fn);
   const keep = (why: string): KeptFunction => ({ functionName, path: path ?? null, deployedRevision, why });
@@ -204,23 +228,31 @@ async function orphanVerdict(repo: RepositoryAtHead, fn: FunctionConfiguration, 
   if (path === undefined) {
     // Lambda's 256-character cut hid the path: the tag names it, and the Description must be exactly what it would give.
     const tagged = tags[TAG_PATH];
-    if (tagged === undefined || functionDescription(repo.repository, tagged, deployedRevision) !== fn.Description) return keep(`its Description is cut and its ${TAG_PATH} tag does not give it back`);
+    if (tagged === undefined || functionDescription(repo.repository, tagged, deployedRevision, key) !== fn.Description) return keep(`its Description is cut and its ${TAG_PATH} tag does not give it back`);
     path = tagged;
     if (!inScope(repo.scope, path)) return { functionName, path, deployedRevision, why: OUTSIDE };
   }
   const samePath = repo.packages.find((p) => p.path === path);
   let detail: string;
   if (samePath) {
-    // The package is still there but deploys to another name now (namePrefix changed).
-    detail = `${path} now deploys to ${samePath.functionName}`;
+    const now = samePath.functions.find((f) => f.key === key);
+    if (now) {
+      // The package still declares this function but deploys it to another name now (namePrefix or name changed).
+      detail = `${label(path)} now deploys to ${now.functionName}`;
+    } else if (key === undefined) {
+      detail = `${path} now declares functions (${samePath.functions.map((f) => f.key).join(', ')}) instead of being one function`;
+    } else {
+      const keys = samePath.functions.map((f) => f.key).filter((k): k is string => k !== undefined);
+      detail = keys.length ? `${path} no longer declares the function ${key} (it has ${keys.join(', ')})` : `${path} is one function now, without functions`;
+    }
   } else {
     if (await pathInCommit(repo.gitRoot, repo.head, path)) return keep(`HEAD still has ${path} (not a package there, or not committed as removed)`);
     detail = `HEAD has no ${path}`;
   }
   const ordered = await isAncestor(repo.gitRoot, deployedRevision, repo.head);
-  if (ordered === undefined) return keep(`it was deployed from ${deployedRevision.slice(0, 12)}, which this clone does not have (shallow, or not fetched): HEAD cannot prove it removed ${path}`);
-  if (!ordered) return keep(`it was deployed from ${deployedRevision.slice(0, 12)}, which is not in HEAD's history: a newer or other branch may have ${path}`);
+  if (ordered === undefined) return keep(`it was deployed from ${deployedRevision.slice(0, 12)}, which this clone does not have (shallow, or not fetched): HEAD cannot prove it removed ${label(path)}`);
+  if (!ordered) return keep(`it was deployed from ${deployedRevision.slice(0, 12)}, which is not in HEAD's history: a newer or other branch may have ${label(path)}`);
   const folder = path.split('/').pop();
-  const renamedTo = repo.packages.filter((p) => p.path !== path && p.path.split('/').pop() === folder).map((p) => p.path);
-  return { functionName, functionArn: fn.FunctionArn ?? '', path, deployedRevision, description: fn.Description ?? '', renamedTo, detail };
+  const renamedTo = samePath ? [] : repo.packages.filter((p) => p.path !== path && p.path.split('/').pop() === folder).map((p) => p.path);
+  return { functionName, functionArn: fn.FunctionArn ?? '', path, ...(key === undefined ? {} : { key }), deployedRevision, description: fn.Description ?? '', renamedTo, detail };
 }

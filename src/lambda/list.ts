@@ -1,4 +1,4 @@
-import { GetFunctionCommand, ListFunctionsCommand, ListTagsCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, ListTagsCommand, paginateListFunctions, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { OperationError } from '../errors.js';
 import type { LambdaReads } from './classify.js';
 import { describeAwsError, failedCall, isNotFound } from './errors.js';
@@ -18,23 +18,19 @@ export const LIST_PAGE_SIZE = 50;
  */
 export async function listAllFunctions(client: LambdaClient, onPage?: (count: number) => void): Promise<FunctionConfiguration[]> {
   const functions: FunctionConfiguration[] = [];
-  let marker: string | undefined;
   let pages = 0;
-  do {
-    let page;
-    try {
-      page = await client.send(new ListFunctionsCommand({ MaxItems: LIST_PAGE_SIZE, ...(marker ? { Marker: marker } : {}) }));
-    } catch (error) {
-      throw new OperationError(
-        `could not list the account's functions (page ${pages + 1}, after ${functions.length} functions): ${describeAwsError('ListFunctions', error)}`,
-        'nothing was changed; run it again, and check that the credentials may call lambda:ListFunctions',
-      );
+  try {
+    for await (const page of paginateListFunctions({ client, pageSize: LIST_PAGE_SIZE }, {})) {
+      pages++;
+      functions.push(...(page.Functions ?? []));
+      onPage?.(functions.length);
     }
-    pages++;
-    functions.push(...(page.Functions ?? []));
-    onPage?.(functions.length);
-    marker = page.NextMarker;
-  } while (marker);
+  } catch (error) {
+    throw new OperationError(
+      `could not list the account's functions (page ${pages + 1}, after ${functions.length} functions): ${describeAwsError('ListFunctions', error)}`,
+      'nothing was changed; run it again, and check that the credentials may call lambda:ListFunctions',
+    );
+  }
   return functions;
 }
 

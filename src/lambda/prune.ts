@@ -1,16 +1,11 @@
-import {
-  DeleteFunctionCommand,
-  GetFunctionCommand,
-  ListAliasesCommand,
-  ListVersionsByFunctionCommand,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { DeleteFunctionCommand, GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { UsageError } from '../errors.js';
 import { functionLabel, packagePathIn, parseDescription } from '../packages/description.js';
 import type { RepositoryId } from '../repo/repository-id.js';
 import type { Classification, Orphan } from './classify.js';
 import { failedCall, isNotFound } from './errors.js';
 import { TAG_REPOSITORY, tagValue } from './function-config.js';
+import { listAliases, listPublishedVersions } from './versions.js';
 
 /** Deleting more than this many functions in one run needs --allow-mass-delete (config `pruneMaxDeletes`). */
 export const DEFAULT_MAX_DELETES = 5;
@@ -97,8 +92,8 @@ export async function removeOrphan(client: LambdaClient, orphan: Orphan, reposit
   if (current.Configuration?.Description !== orphan.description || current.Tags?.[TAG_REPOSITORY] !== tagValue(repository)) {
     return removal('left', `its Description is now ${JSON.stringify(current.Configuration?.Description ?? '')}: it changed since the listing, so it stays`);
   }
-  const versions = await listVersions(client, functionName);
-  const aliases = await listAliases(client, functionName);
+  const versions = (await listPublishedVersions(client, functionName)).map((v) => v.Version!);
+  const aliases = (await listAliases(client, functionName)).map((a) => a.Name ?? '').filter(Boolean);
   try {
     await client.send(new DeleteFunctionCommand({ FunctionName: functionName }));
   } catch (error) {
@@ -108,34 +103,4 @@ export async function removeOrphan(client: LambdaClient, orphan: Orphan, reposit
   const went = [versions.length ? `${versions.length} version${versions.length === 1 ? '' : 's'} (${versions.join(', ')})` : '', aliases.length ? `alias${aliases.length === 1 ? '' : 'es'} ${aliases.join(', ')}` : '']
     .filter(Boolean).join(' and ');
   return removal('deleted', `deployed from ${orphan.deployedRevision.slice(0, 12)}; ${orphan.detail}${went ? `; with ${went}` : ''}`, versions, aliases);
-}
-
-async function listVersions(client: LambdaClient, functionName: string): Promise<string[]> {
-  const versions: string[] = [];
-  let marker: string | undefined;
-  try {
-    do {
-      const page = await client.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, ...(marker ? { Marker: marker } : {}) }));
-      versions.push(...(page.Versions ?? []).map((v) => v.Version ?? '').filter((v) => v !== '$LATEST' && v !== ''));
-      marker = page.NextMarker;
-    } while (marker);
-  } catch (error) {
-    throw failedCall('ListVersionsByFunction', functionName, error);
-  }
-  return versions;
-}
-
-async function listAliases(client: LambdaClient, functionName: string): Promise<string[]> {
-  const aliases: string[] = [];
-  let marker: string | undefined;
-  try {
-    do {
-      const page = await client.send(new ListAliasesCommand({ FunctionName: functionName, ...(marker ? { Marker: marker } : {}) }));
-      aliases.push(...(page.Aliases ?? []).map((a) => a.Name ?? '').filter(Boolean));
-      marker = page.NextMarker;
-    } while (marker);
-  } catch (error) {
-    throw failedCall('ListAliases', functionName, error);
-  }
-  return aliases;
 }

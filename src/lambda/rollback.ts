@@ -1,7 +1,8 @@
-import { GetAliasCommand, GetFunctionCommand, ListVersionsByFunctionCommand, UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, GetFunctionCommand, UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { OperationError, UsageError } from '../errors.js';
 import { revisionInDescription } from '../packages/description.js';
 import { failedCall, isNotFound, isStaleRevision } from './errors.js';
+import { listPublishedVersions } from './versions.js';
 
 /** A published version and the revision its Description names. */
 export interface PublishedVersion {
@@ -73,21 +74,7 @@ export async function deployedRevision(client: LambdaClient, functionName: strin
 }
 
 async function publishedVersions(client: LambdaClient, functionName: string): Promise<PublishedVersion[]> {
-  const out: PublishedVersion[] = [];
-  let marker: string | undefined;
-  try {
-    do {
-      const page = await client.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, ...(marker ? { Marker: marker } : {}) }));
-      for (const v of page.Versions ?? []) {
-        if (!v.Version || v.Version === '$LATEST') continue;
-        out.push({ version: v.Version, revision: revisionInDescription(v.Description), codeSha256: v.CodeSha256 });
-      }
-      marker = page.NextMarker;
-    } while (marker);
-  } catch (error) {
-    throw failedCall('ListVersionsByFunction', functionName, error);
-  }
-  return out;
+  return (await listPublishedVersions(client, functionName)).map((v) => ({ version: v.Version!, revision: revisionInDescription(v.Description), codeSha256: v.CodeSha256 }));
 }
 
 function describeVersions(versions: PublishedVersion[]): string {

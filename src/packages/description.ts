@@ -67,10 +67,10 @@ export function packagePathIn(described: DescribedFunction, repository: Reposito
   return path === '' ? undefined : path;
 }
 
-/** Whether `description` (whole, or cut in the middle) is one that deploys of `path` in `repository` write. */
-export function isDescriptionOf(description: string, repository: RepositoryId, path: string): boolean {
+/** Whether `description` (whole, or cut in the middle) is one that deploys of `path` (its function `key`, for one of several) in `repository` write. */
+export function isDescriptionOf(description: string, repository: RepositoryId, path: string, key?: string): boolean {
   const described = parseDescription(description);
   if (!described) return false;
-  if (described.subject !== undefined) return described.subject === `${repository}/${path}`;
-  return functionDescription(repository, path, described.revision) === description;
+  if (described.subject !== undefined) return described.subject === `${repository}/${path}` && described.key === key;
+  return functionDescription(repository, path, described.revision, key) === description;
 }

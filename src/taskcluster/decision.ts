@@ -208,7 +208,10 @@ async function whatTheDecisionKnows(
     return { verdicts, removals: prune && mayRead ? removalsOf(await read()) : [] };
   }
   if (options.mode === 'check' && options.base !== undefined) {
-    return { verdicts: await pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, ...(checkout ? { checkout } : {}), logger }), removals: [] };
+    // The same packages read at another commit: lambda-sync.yml and each package's config as they were there.
+    const configAt = async (commit: string) =>
+      (await planPackages({ root: resolve(plan.gitRoot, plan.scope), repoUrl: options.repoUrl, from: { commit }, ...(checkout ? { deepen: async () => checkout.deepen() } : {}) })).packages;
+    return { verdicts: await pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, configAt, ...(checkout ? { checkout } : {}), logger }), removals: [] };
   }
   if (!mayRead) return { verdicts: undefined, removals: [] };
   const paths = plan.packages.map((p) => p.path);

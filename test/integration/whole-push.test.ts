@@ -247,7 +247,7 @@ test('a whole push: decision, one task per package, create; then a change update
   const plan2 = JSON.parse(readFileSync(join(artifacts2, 'plan.json'), 'utf8')) as { packages: Array<{ path: string; decision: string; why: string }> };
   assert.deepEqual(plan2.packages.map((p) => [p.path, p.decision]), [['functions/alpha', 'in-sync'], ['functions/beta', 'deploy'], ['gamma', 'in-sync']]);
   assert.match(plan2.packages[1]!.why, /^behind: Lambda runs \w+, 1 commit behind/);
-  assert.match(readFileSync(join(artifacts2, 'github', 'customCheckRunText.md'), 'utf8'), /\| `functions\/alpha` \| `[^`]+` \| in sync: Lambda runs this revision \| - \|/);
+  assert.match(readFileSync(join(artifacts2, 'github', 'customCheckRunText.md'), 'utf8'), /\| `functions\/alpha` \| `[^`]+` \| in sync: Lambda runs this revision with this configuration \| - \|/);
   assert.match(d2.stderr, /gamma: in-sync: Lambda runs this revision/);
   const actions2 = JSON.parse(readFileSync(join(artifacts2, 'actions.json'), 'utf8')) as ActionsJson;
   assert.ok(validateActions(actions2).ok, JSON.stringify(validateActions(actions2)));

@@ -96,6 +96,27 @@ describe('classify', () => {
     assert.deepEqual(new Set(server.callsTo('GetFunction').map((c) => c.functionName)), new Set(['a', 'b', 'd', 'e', 'g'].map(name)), 'GetFunction only for what is not in sync');
   });
 
+  it('a package with functions: one row per function, drift per function, and a key the package dropped is an orphan', async () => {
+    repo = repoWithPackages([]);
+    repo.addPackage('notes', { lambdaYml: 'functions:\n  add:\n    handler: main.handler\n  analyze:\n    handler: main.handler\n    memory: 1024\n  old:\n    handler: main.handler\n' }).commit('notes');
+    const before = await plan();
+    const notes = before.packages[0]!;
+    const fn = (key: string) => notes.functions.find((f) => f.key === key)!;
+    seedPackageFunction(server, { path: 'notes', key: 'add', functionName: fn('add').functionName, revision: notes.revision! });
+    // analyze runs the right code with the default memory: its configuration drifted.
+    seedPackageFunction(server, { path: 'notes', key: 'analyze', functionName: fn('analyze').functionName, revision: notes.revision! });
+    seedPackageFunction(server, { path: 'notes', key: 'old', functionName: fn('old').functionName, revision: notes.revision! });
+    // The key `old` leaves the package; lambda.yml is configuration, so the code revision stays.
+    repo.write('notes/lambda.yml', 'functions:\n  add:\n    handler: main.handler\n  analyze:\n    handler: main.handler\n    memory: 1024\n').commit('drop old');
+    const p = await plan();
+    assert.equal(p.packages[0]!.revision, notes.revision, 'a lambda.yml change does not move the code revision');
+    const result = await statusOf(p);
+    assert.deepEqual(result.packages.map((x) => [x.path, x.key, x.state]), [['notes', 'add', 'in-sync'], ['notes', 'analyze', 'config-drift']]);
+    assert.deepEqual(result.packages[1]!.drift, [{ field: 'memory', repository: 1024, lambda: 128 }]);
+    assert.deepEqual(result.orphans.map((o) => [o.path, o.key, o.functionName]), [['notes', 'old', fn('old').functionName]]);
+    assert.match(result.orphans[0]!.detail, /notes no longer declares the function old \(it has add, analyze\)/);
+  });
+
   it('code-drift: code uploaded by hand under our Description shows with verifyCode, from the CodeSha256 tag', async () => {
     repo = repoWithPackages(['a', 'b']);
     const p = await plan();

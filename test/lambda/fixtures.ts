@@ -135,6 +135,11 @@ export interface SeedOptions {
   tags?: Record<string, string>;
   memory?: number;
   main?: string;
+  /** One of several functions of the package: its `functions` key (in the Description). */
+  key?: string;
+  handler?: string;
+  /** The digests a deploy of this version tags (PackageFunction.configDigest, Package.bundleDigest); without them the function looks deployed before digests existed. */
+  digests?: { config: string; bundle: string; configRevision: string };
 }
 
 /**
@@ -150,16 +155,17 @@ export function seedPackageFunction(server: LambdaServer, o: SeedOptions): strin
     FunctionName: o.functionName,
     Role: ROLE,
     Runtime: BUILTIN_PACKAGE_DEFAULTS.runtime,
-    Handler: BUILTIN_PACKAGE_DEFAULTS.handler,
+    Handler: o.handler ?? BUILTIN_PACKAGE_DEFAULTS.handler,
     MemorySize: o.memory ?? BUILTIN_PACKAGE_DEFAULTS.memory,
     Timeout: BUILTIN_PACKAGE_DEFAULTS.timeout,
-    Description: o.description ?? functionDescription(repository as RepositoryId, o.path, o.revision),
+    Description: o.description ?? functionDescription(repository as RepositoryId, o.path, o.revision, o.key),
     Code: { ZipFile: zip },
     Tags: o.tags ?? {
       'lambda-sync:repository': repository,
       'lambda-sync:path': o.path,
       'lambda-sync:revision': o.revision,
       'lambda-sync:code-sha256': codeSha256,
+      ...(o.digests ? { 'lambda-sync:config': o.digests.config, 'lambda-sync:bundle': o.digests.bundle, 'lambda-sync:config-revision': o.digests.configRevision } : {}),
     },
   });
   return codeSha256;

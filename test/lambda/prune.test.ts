@@ -27,10 +27,10 @@ afterEach(() => {
 
 const cli = (args: string[], root = repo.dir): Promise<CliResult> => runCli(args, { cwd: root, env: cliEnv(server) });
 
-interface Planned { path: string; functionName: string; revision: string }
+interface Planned { path: string; functionName: string; revision: string; digests: { config: string; bundle: string; configRevision: string } }
 async function planned(): Promise<Planned[]> {
   const plan = await planPackages({ root: repo.dir, repoUrl: REPO_URL });
-  return plan.packages.map((p) => ({ path: p.path, functionName: p.functionName, revision: p.revision! }));
+  return plan.packages.map((p) => ({ path: p.path, functionName: p.functionName, revision: p.revision!, digests: { config: p.functions[0]!.configDigest, bundle: p.bundleDigest, configRevision: plan.head } }));
 }
 
 /**
@@ -43,7 +43,7 @@ async function deployedThenRemoved(paths: string[], removed: string[]): Promise<
   const names = new Map<string, string>();
   for (const p of await planned()) {
     names.set(p.path, p.functionName);
-    seedPackageFunction(server, { path: p.path, functionName: p.functionName, revision: p.revision });
+    seedPackageFunction(server, { path: p.path, functionName: p.functionName, revision: p.revision, digests: p.digests });
   }
   for (const path of removed) repo.remove(path);
   if (removed.length) repo.commit('remove packages');
@@ -130,11 +130,11 @@ describe('lambda-sync sync --prune', () => {
   it('with prune: true in lambda-sync.yml, a plain sync prunes', async () => {
     const fns = await deployedThenRemoved(['a'], ['gone']);
     repo.write('lambda-sync.yml', `${repo.git('show', 'HEAD:lambda-sync.yml')}\nprune: true\n`).commit();
-    // The root config changed every package's revision: a is redeployed, then gone pruned.
+    // prune: true reaches no function: a is left as it is (code and configuration ours), then gone pruned.
     const result = await cli(['sync', '--json']);
     assert.equal(result.code, 0, result.stderr);
     const rows = (JSON.parse(result.stdout) as { packages: Array<{ path: string; action: string }> }).packages;
-    assert.deepEqual(rows.map((r) => [r.path, r.action]), [['a', 'updated'], ['gone', 'deleted']]);
+    assert.deepEqual(rows.map((r) => [r.path, r.action]), [['a', 'skipped'], ['gone', 'deleted']]);
     assert.deepEqual(names(), [fns.get('a')]);
   });
 
@@ -182,7 +182,7 @@ describe('lambda-sync sync --prune', () => {
           server.inject.failNextCreate('The role defined for the function cannot be assumed by Lambda.', { functionName: broken.functionName });
         },
         code: 1,
-        message: /1 package failed: pruning deletes nothing this run[\s\S]*error: 1 of 2 packages and removals failed: broken/,
+        message: /1 package failed: pruning deletes nothing this run[\s\S]*error: 1 of 2 functions and removals failed: broken/,
         left: () => names(),
       },
       {

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { checkAndDeploy, type DeployDeps, type DeployResult } from '../../src/lambda/deploy.js';
 import { FunctionFailedError } from '../../src/lambda/errors.js';
+import { functionTags } from '../../src/lambda/function-config.js';
 import { functionDescription } from '../../src/packages/description.js';
 import { startLambdaServer, type LambdaServer } from '../support/lambda-server.js';
 import { FAST_WAIT, REPOSITORY, REV_1, REV_2, ROLE, clientOf, countingBundle, fixedHistory, packageConfig, target, zipBundle } from './fixtures.js';
@@ -111,6 +112,8 @@ describe('never "done" before Lambda is', () => {
         FunctionName: NAME, Role: ROLE, Runtime: 'nodejs24.x', Handler: 'main.handler',
         Code: { ZipFile: readFileSync(zipBundle(SOURCE).file) },
         Description: functionDescription(REPOSITORY, 'fn-a', REV_1),
+        // The other deploy's configuration is this one's: what differs is only that Lambda is still applying it.
+        Tags: functionTags(target({ revision: REV_2 })),
       });
       if (outcome === 'Failed') server.inject.failNextUpdate('The provided execution role does not have permissions to call CreateNetworkInterface on EC2', { reasonCode: 'EniLimitExceeded' });
       // Another deploy of REV_2 writes its Description; Lambda is still applying it.

@@ -71,8 +71,12 @@ describe('decision graph for an examples-like repository', () => {
     const created = NOW.toJSON();
     const oneDay = new Date(NOW.getTime() + 24 * 3600_000).toJSON();
     const oneYear = new Date('2031-01-02T03:04:05.678Z').toJSON();
-    for (const { definition, packagePath } of graph.tasks) {
+    for (const task of graph.tasks) {
+      assert.equal(task.kind, 'package');
+      if (task.kind !== 'package') continue;
+      const { definition, packagePath, functions, bundleDigest } = task;
       const fn = functionName(REPOSITORY, packagePath);
+      assert.deepEqual(functions.map((f) => f.functionName), [fn]);
       assert.deepEqual(
         { ...definition, payload: undefined, metadata: undefined, extra: undefined },
         {
@@ -100,7 +104,9 @@ describe('decision graph for an examples-like repository', () => {
         command: [
           'deploy', packagePath, '--repo-url', `${REPO_URL}.git`, '--revision', head,
           // What lets the task answer from one GetFunction, without cloning, when Lambda runs it already.
-          '--package-revision', head, '--function-name', fn, '--root-config', JSON.stringify({ aws: { secret: SECRET } }),
+          '--package-revision', head, '--function-name', fn,
+          '--config-digest', functions[0]!.configDigest, '--bundle-digest', bundleDigest,
+          '--root-config', JSON.stringify({ aws: { secret: SECRET } }),
           '--artifacts', '/home/node/lambda-sync',
         ],
         env: { LAMBDA_SYNC_FORCE: '0' },

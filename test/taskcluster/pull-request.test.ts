@@ -114,6 +114,54 @@ describe('a pull request\'s decision', () => {
     assert.match(readFileSync(join(artifacts, 'github', 'customCheckRunText.md'), 'utf8'), /No package needs a task/);
   });
 
+  // Configuration is compared by what reaches Lambda, read at both commits, not by files.
+  const configCases: Array<[string, (r: TestRepo) => void, Record<string, RegExp | 'in-sync'>]> = [
+    [
+      'defaults.memory in lambda-sync.yml checks the packages it reaches, naming the field',
+      (r) => r.write('lambda-sync.yml', `${readFileSync(join(r.dir, 'lambda-sync.yml'), 'utf8')}defaults:\n  memory: 1024\n`),
+      // do-things and resize-images set their own memory: only say-hello takes the default.
+      { 'fns/say-hello': /configuration changed \(memory\) since the merge base/, 'fns/do-things': 'in-sync', 'fns/resize-images': 'in-sync' },
+    ],
+    [
+      'taskcluster settings and comments reach no function: no task',
+      (r) => r.write('lambda-sync.yml', `# deploys from main\n${readFileSync(join(r.dir, 'lambda-sync.yml'), 'utf8')}`.replace('aws:\n', '  maxRunTime: 900\ntreeherder:\n  project: functions\naws:\n')),
+      { 'fns/say-hello': 'in-sync', 'fns/do-things': 'in-sync', 'fns/resize-images': 'in-sync' },
+    ],
+    [
+      'timeout in one package\'s lambda.yml checks that package only',
+      (r) => r.write('fns/do-things/lambda.yml', 'memory: 256\ntimeout: 60\n'),
+      { 'fns/do-things': /configuration changed \(timeout\)/, 'fns/say-hello': 'in-sync', 'fns/resize-images': 'in-sync' },
+    ],
+    [
+      'a comment in a lambda.yml changes nothing',
+      (r) => r.write('fns/do-things/lambda.yml', '# tuned for the nightly batch\nmemory: 256\ntimeout: 30\n'),
+      { 'fns/do-things': 'in-sync', 'fns/say-hello': 'in-sync', 'fns/resize-images': 'in-sync' },
+    ],
+    [
+      'include in a lambda.yml changes what ships: a bundle setting',
+      (r) => r.write('fns/resize-images/lambda.yml', 'memory: 512\ndependsOn:\n  - fns/shared/greeting\ninclude:\n  - main.js\n'),
+      { 'fns/resize-images': /bundle settings .* changed/, 'fns/say-hello': 'in-sync', 'fns/do-things': 'in-sync' },
+    ],
+  ];
+  for (const [name, change, expected] of configCases) {
+    it(name, async () => {
+      const { head, base } = pullRequest(`pr-config-${configCases.findIndex((c) => c[0] === name)}`, change);
+      const { result, graph, artifacts } = await checkDecision(head, ['--base', base]);
+      assert.equal(result.code, 0, result.stderr);
+      const plan = readJson<PlanJson>(join(artifacts, 'plan.json'));
+      for (const [path, want] of Object.entries(expected)) {
+        const p = plan.packages.find((x) => x.path === path)!;
+        if (want === 'in-sync') assert.equal(p.decision, 'in-sync', `${path}: ${p.why}`);
+        else {
+          assert.equal(p.decision, 'check', path);
+          assert.match(p.why, want);
+        }
+      }
+      const checked = Object.entries(expected).filter(([, want]) => want !== 'in-sync').map(([path]) => `deploy ${path}`);
+      assert.deepEqual(Object.values(graph).map((t) => t.metadata.name).sort(), checked.sort());
+    });
+  }
+
   it('with --all, checks every package anyway', async () => {
     const { head, base } = pullRequest('pr-all', (r) => r.write('README.md', '# all\n'));
     const { result, graph, artifacts } = await checkDecision(head, ['--base', base, '--all']);
