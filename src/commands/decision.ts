@@ -24,7 +24,10 @@ request). With --base (pull requests), only the packages the pull request
 changes get a check task. Every package is listed, with what the decision
 decided and why, in the log, plan.json, summary.txt and
 github/customCheckRunText.md; runnable-jobs.json and the add-new-jobs action
-bring any package's task back on demand.
+bring any package's task back on demand. With prune: true in lambda-sync.yml,
+each function whose package the head no longer has gets a task
+  remove <path> --function-name <name> --repo-url <url> --revision <head sha>
+(within the safety valve, pruneMaxDeletes; after the push's deploy tasks).
 
 Each task runs the image's entrypoint with
   deploy <path> --repo-url <url> --revision <head sha>   (--check in check mode)

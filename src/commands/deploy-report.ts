@@ -4,6 +4,8 @@
 // long each part took, and, when it bundled, `bundle-files.txt` listing each
 // file of the zip with its size and mode. Written whatever the outcome: a
 // docker-worker task whose declared artifact folder is missing fails for it.
+// TaskReport holds what a removal task's result.json (remove-report.ts)
+// shares with it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle } from '../bundle/index.js';
@@ -12,6 +14,59 @@ import { redactSecrets } from '../lambda/redact.js';
 import type { DeployJson, FunctionJson } from './deploy.js';
 
 export const REPORT_FILES = { result: 'result.json', bundleFiles: 'bundle-files.txt' } as const;
+
+/** One Lambda API call, as result.json lists it. */
+export interface ApiCallJson {
+  operation: string;
+  ms: number;
+  attempts: number;
+  status: number | null;
+  error: string | null;
+}
+
+/**
+ * What every task's report keeps, whatever the task does (a deploy, a
+ * removal): its API calls, the time of its parts, whether it cloned, and
+ * why it failed.
+ */
+export class TaskReport {
+  protected readonly started = performance.now();
+  protected readonly calls: ApiCallJson[] = [];
+  protected cloneMs: number | null = null;
+  protected bundleMs: number | null = null;
+  protected failure: string | undefined;
+  cloned = false;
+
+  readonly call = (call: CallRecord): void => {
+    this.calls.push({ operation: call.operation, ms: Math.round(call.ms), attempts: call.attempts, status: call.status ?? null, error: call.error ?? null });
+  };
+
+  /** Times `work` as the clone (or the bundle). */
+  async timed<T>(part: 'clone' | 'bundle', work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      const ms = Math.round(performance.now() - started);
+      if (part === 'clone') this.cloneMs = ms;
+      else this.bundleMs = (this.bundleMs ?? 0) + ms;
+    }
+  }
+
+  failed(error: unknown): void {
+    this.failure = redactSecrets(error instanceof Error ? error.message : String(error));
+  }
+
+  protected totalMs(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  /** Writes `json` as result.json into `dir`, which a docker-worker task must have even when it failed. */
+  protected async writeResult(dir: string, json: unknown): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, REPORT_FILES.result), `${JSON.stringify(json, null, 2)}\n`);
+  }
+}
 
 /** result.json. */
 export interface DeployResultJson {
@@ -33,41 +88,21 @@ export interface DeployResultJson {
   /** True when the task cloned the repository (false: answered from Lambda alone). */
   cloned: boolean;
   /** Every Lambda API call the task made, in order, waiters' polls included. */
-  apiCalls: Array<{ operation: string; ms: number; attempts: number; status: number | null; error: string | null }>;
+  apiCalls: ApiCallJson[];
   durationsMs: { total: number; clone: number | null; bundle: number | null };
   /** Why the task failed, without credentials. */
   error?: string;
 }
 
-export class DeployReport {
-  private readonly started = performance.now();
-  private readonly calls: DeployResultJson['apiCalls'] = [];
-  private cloneMs: number | null = null;
-  private bundleMs: number | null = null;
+export class DeployReport extends TaskReport {
   private bundle: Pick<Bundle, 'files'> | undefined;
   private outcome: DeployJson | undefined;
-  private failure: string | undefined;
-  cloned = false;
 
   constructor(
     private readonly path: string,
     private readonly head: string | undefined,
-  ) {}
-
-  readonly call = (call: CallRecord): void => {
-    this.calls.push({ operation: call.operation, ms: Math.round(call.ms), attempts: call.attempts, status: call.status ?? null, error: call.error ?? null });
-  };
-
-  /** Times `work` as the clone (or the bundle). */
-  async timed<T>(part: 'clone' | 'bundle', work: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    try {
-      return await work();
-    } finally {
-      const ms = Math.round(performance.now() - started);
-      if (part === 'clone') this.cloneMs = ms;
-      else this.bundleMs = (this.bundleMs ?? 0) + ms;
-    }
+  ) {
+    super();
   }
 
   bundled(bundle: Pick<Bundle, 'files'>): void {
@@ -76,10 +111,6 @@ export class DeployReport {
 
   succeeded(outcome: DeployJson): void {
     this.outcome = outcome;
-  }
-
-  failed(error: unknown): void {
-    this.failure = redactSecrets(error instanceof Error ? error.message : String(error));
   }
 
   json(): DeployResultJson {
@@ -96,14 +127,13 @@ export class DeployReport {
       version: one?.version ?? null,
       cloned: this.cloned,
       apiCalls: this.calls,
-      durationsMs: { total: Math.round(performance.now() - this.started), clone: this.cloneMs, bundle: this.bundleMs },
+      durationsMs: { total: this.totalMs(), clone: this.cloneMs, bundle: this.bundleMs },
       ...(this.failure !== undefined ? { error: this.failure } : {}),
     };
   }
 
   async write(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, REPORT_FILES.result), `${JSON.stringify(this.json(), null, 2)}\n`);
+    await this.writeResult(dir, this.json());
     if (this.bundle) await writeFile(join(dir, REPORT_FILES.bundleFiles), bundleFilesText(this.bundle));
   }
 }

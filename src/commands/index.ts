@@ -8,6 +8,7 @@ import { registerDecision } from './decision.js';
 import { registerDeploy } from './deploy.js';
 import { registerInit } from './init.js';
 import { registerPlan } from './plan.js';
+import { registerRemove } from './remove.js';
 import { registerRollback } from './rollback.js';
 import { registerStatus } from './status.js';
 import { registerSync } from './sync.js';
@@ -30,6 +31,7 @@ export function buildProgram(logger: Logger): Command {
   registerSync(program, logger);
   registerStatus(program, logger);
   registerRollback(program, logger);
+  registerRemove(program, logger);
   registerDecision(program, logger);
   registerInit(program, logger);
   for (const command of program.commands) command.exitOverride();

@@ -16,7 +16,7 @@ export { FunctionFailedError, LambdaCallError } from './errors.js';
 export { TAG_CODE_SHA256, TAG_PATH, TAG_REPOSITORY, TAG_REVISION, configDrift, descriptionFor, type FieldDrift } from './function-config.js';
 export { gitHistory, type RevisionHistory, type RevisionOrder } from './history.js';
 export { lambdaReads, listAllFunctions, readTags, LIST_PAGE_SIZE } from './list.js';
-export { checkValve, removeOrphan, DEFAULT_MAX_DELETES, type Removal, type ValveOptions } from './prune.js';
+export { ALREADY_GONE, checkValve, notOwnedAs, removeOrphan, DEFAULT_MAX_DELETES, type Removal, type ValveOptions } from './prune.js';
 export { deployedRevision, rollbackAlias, type AliasRollback, type PublishedVersion } from './rollback.js';
 export { redactSecrets, redactingLogger, registerSecret } from './redact.js';
 export { sessionPolicy, listingPolicy, parseRoleArn, DEPLOY_ACTIONS, LIST_ACTIONS, REMOVE_ACTIONS } from './session-policy.js';

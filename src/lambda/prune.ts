@@ -1,5 +1,7 @@
 import { DeleteFunctionCommand, GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { UsageError } from '../errors.js';
+import { functionLabel, packagePathIn, parseDescription } from '../packages/description.js';
+import type { RepositoryId } from '../repo/repository-id.js';
 import type { Classification, Orphan } from './classify.js';
 import { failedCall, isNotFound } from './errors.js';
 import { TAG_REPOSITORY, tagValue } from './function-config.js';
@@ -36,6 +38,9 @@ export function checkValve(result: Classification, options: ValveOptions): void 
   );
 }
 
+/** The detail of a removal whose function no longer exists: nothing to do, and not a failure. */
+export const ALREADY_GONE = 'already gone';
+
 export interface Removal {
   functionName: string;
   path: string;
@@ -44,6 +49,27 @@ export interface Removal {
   versions: string[];
   aliases: string[];
   detail: string;
+}
+
+/**
+ * Why a function is not (any more) the one a removal of `path` (and `key`)
+ * of `repository` was made for, read from one GetFunction; undefined when
+ * its Description still names that package function and its ownership tag
+ * this repository. A Description cut by Lambda's 256-character limit names
+ * no path: the classification then reads the path from its tag.
+ */
+export function notOwnedAs(fn: { description: string | undefined; tags: Record<string, string> }, repository: RepositoryId, path: string, key: string | undefined): string | undefined {
+  const described = parseDescription(fn.description);
+  if (!described) return `its Description ${JSON.stringify(fn.description ?? '')} is not one lambda-sync writes`;
+  const named = packagePathIn(described, repository);
+  if (named === undefined && described.subject !== undefined) return `its Description ${JSON.stringify(fn.description)} names another repository`;
+  if (named !== undefined && (named !== path || described.key !== key)) {
+    return `its Description names ${functionLabel(named, described.key)}, not ${functionLabel(path, key)}`;
+  }
+  if (fn.tags[TAG_REPOSITORY] !== tagValue(repository)) {
+    return `its ${TAG_REPOSITORY} tag is ${JSON.stringify(fn.tags[TAG_REPOSITORY] ?? '(none)')}, not ${repository}`;
+  }
+  return undefined;
 }
 
 /**
@@ -60,7 +86,7 @@ export async function removeOrphan(client: LambdaClient, orphan: Orphan, reposit
   try {
     current = await client.send(new GetFunctionCommand({ FunctionName: functionName }));
   } catch (error) {
-    if (isNotFound(error)) return removal('left', 'already gone');
+    if (isNotFound(error)) return removal('left', ALREADY_GONE);
     throw failedCall('GetFunction', functionName, error);
   }
   if (current.Configuration?.Description !== orphan.description || current.Tags?.[TAG_REPOSITORY] !== tagValue(repository)) {
@@ -71,7 +97,7 @@ export async function removeOrphan(client: LambdaClient, orphan: Orphan, reposit
   try {
     await client.send(new DeleteFunctionCommand({ FunctionName: functionName }));
   } catch (error) {
-    if (isNotFound(error)) return removal('left', 'already gone');
+    if (isNotFound(error)) return removal('left', ALREADY_GONE);
     throw failedCall('DeleteFunction', functionName, error);
   }
   const went = [versions.length ? `${versions.length} version${versions.length === 1 ? '' : 's'} (${versions.join(', ')})` : '', aliases.length ? `alias${aliases.length === 1 ? '' : 'es'} ${aliases.join(', ')}` : '']

@@ -14,11 +14,15 @@
 //
 // add-new-jobs runs the same command: a retrigger request regenerates every
 // package's task, whatever the decision's verdicts, so any label can be named.
+// A `remove <path>` label is regenerated from a fresh read of Lambda: only
+// while it is still an orphan the decision may remove does it get a task
+// (and that task re-checks before it deletes).
 //
 // The template reads only `task.metadata.name` of the selected task: the UI
 // passes its GraphQL form of the task, whose other fields (priority,
 // requires, ...) are not spelled as in the queue's API.
 import { jsoneLiteral, type Json } from './jsone-literal.js';
+import { REMOVE_TASK_KIND } from './remove-task.js';
 import { PACKAGE_TASK_KIND } from './task-definition.js';
 import { MAX_TIMES } from './retrigger-request.js';
 import type { ActionsJson, TreeherderConfig } from './schemas.js';
@@ -106,9 +110,9 @@ export function buildActionsJson(input: ActionsInput): ActionsJson {
       {
         name: RETRIGGER,
         title: 'Retrigger',
-        description: 'Create a new copy of this package\'s task, regenerated at the same revision. With force, it redeploys even when Lambda already has that revision.',
+        description: 'Create a new copy of this package\'s (or orphan\'s removal) task, regenerated at the same revision. With force, a deploy redeploys even when Lambda already has that revision.',
         kind: 'task',
-        context: [{ kind: PACKAGE_TASK_KIND }],
+        context: [{ kind: PACKAGE_TASK_KIND }, { kind: REMOVE_TASK_KIND }],
         schema: {
           type: 'object',
           properties: { force: FORCE_PROPERTY },
@@ -137,7 +141,7 @@ export function buildActionsJson(input: ActionsInput): ActionsJson {
               items: {
                 type: 'object',
                 properties: {
-                  tasks: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Task labels (metadata.name), e.g. "deploy functions/resize".' },
+                  tasks: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Task labels (metadata.name), e.g. "deploy functions/resize" or "remove functions/old".' },
                   times: TIMES_PROPERTY,
                 },
                 required: ['tasks'],

@@ -1,15 +1,16 @@
 // What the decision leaves in --artifacts (published by the decision task
 // as public/): task-graph.json (taskId -> definition), plan.json (every
 // package with its label, symbol, the decision's verdict and why, and its
-// taskId when it got a task), actions.json (in-tree actions),
+// taskId when it got a task; then every orphan with a removal task, verdict
+// `remove`), actions.json (in-tree actions),
 // runnable-jobs.json (what Treeherder's "Add new jobs" offers), summary.txt,
 // and github/customCheckRunText.md (the table taskcluster-github shows in
 // the decision's GitHub check run). With them anyone can see, reproduce and
 // act on the decision.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { functionDescription } from '../packages/description.js';
-import type { PlannedPackage, TaskGraph } from './graph.js';
+import { functionDescription, functionLabel } from '../packages/description.js';
+import type { PlannedPackage, PlannedRemoval, TaskGraph } from './graph.js';
 import type { CreateTaskRequest } from './schemas.js';
 import type { SubmitReport } from './submit.js';
 
@@ -40,7 +41,7 @@ export function planJson(graph: TaskGraph): Record<string, unknown> {
     head: graph.head,
     mode: graph.mode,
     taskGroupId: graph.taskGroupId,
-    packages: graph.packages.map((p) => {
+    packages: [...graph.packages.map((p) => {
       // A package's single function as always; null when it declares several (see functions).
       const single = p.functions.length === 1 && p.functions[0]!.key === undefined;
       return {
@@ -60,25 +61,50 @@ export function planJson(graph: TaskGraph): Record<string, unknown> {
         why: p.why,
         taskId: p.taskId ?? null,
       };
-    }),
+    }), ...graph.removals.map(removalJson)],
     notes: graph.notes,
     skipped: graph.skipped,
   };
 }
 
+/**
+ * An orphan's entry among plan.json's packages: the same fields, for the
+ * function that goes (`revision` null: no package has it; the revision it
+ * was deployed from in `deployedRevision`).
+ */
+function removalJson(r: PlannedRemoval) {
+  return {
+    path: r.packagePath,
+    functionName: r.functionName,
+    revision: null,
+    deployedRevision: r.deployedRevision,
+    description: null,
+    functions: [{ key: r.key ?? null, functionName: r.functionName, description: null, configDigest: null }],
+    label: r.label,
+    symbol: r.symbol,
+    decision: r.verdict,
+    why: r.why,
+    taskId: r.taskId ?? null,
+  };
+}
+
+/** The rows of the summary and the check run: packages, then removals. */
+const rowsOf = (graph: TaskGraph): Array<PlannedPackage | PlannedRemoval> => [...graph.packages, ...graph.removals];
+
 export function summaryText(graph: TaskGraph): string {
-  const width = Math.max(5, ...graph.packages.map((p) => p.label.length));
-  const symbolWidth = Math.max(6, ...graph.packages.map((p) => p.symbol.length));
-  const verdictWidth = Math.max(8, ...graph.packages.map((p) => p.verdict.length));
+  const rows = rowsOf(graph);
+  const width = Math.max(5, ...rows.map((p) => p.label.length));
+  const symbolWidth = Math.max(6, ...rows.map((p) => p.symbol.length));
+  const verdictWidth = Math.max(8, ...rows.map((p) => p.verdict.length));
   const left = graph.packages.length - graph.packages.filter((p) => p.taskId !== undefined).length;
   return [
     `lambda-sync decision (${graph.mode} mode) for ${graph.repository} at ${graph.head}`,
-    `task group ${graph.taskGroupId}: ${graph.tasks.length} task${graph.tasks.length === 1 ? '' : 's'}${left ? `, ${left} package(s) with nothing to do` : ''}${graph.skipped.length ? `, ${graph.skipped.length} package(s) skipped` : ''}`,
+    `task group ${graph.taskGroupId}: ${graph.tasks.length} task${graph.tasks.length === 1 ? '' : 's'}${graph.removals.length ? ` (${graph.removals.length} removal${graph.removals.length === 1 ? '' : 's'})` : ''}${left ? `, ${left} package(s) with nothing to do` : ''}${graph.skipped.length ? `, ${graph.skipped.length} package(s) skipped` : ''}`,
     ...(graph.tasks.length === 0 ? ['no package needs a task (add-new-jobs creates any package\'s task on demand)'] : []),
     ...graph.notes.map((note) => `warning: ${note}`),
     '',
     `${'LABEL'.padEnd(width)}  ${'SYMBOL'.padEnd(symbolWidth)}  ${'DECISION'.padEnd(verdictWidth)}  ${'TASK ID'.padEnd(22)}  WHY`,
-    ...graph.packages.map((p) => `${p.label.padEnd(width)}  ${p.symbol.padEnd(symbolWidth)}  ${p.verdict.padEnd(verdictWidth)}  ${(p.taskId ?? '-').padEnd(22)}  ${p.why}`),
+    ...rows.map((p) => `${p.label.padEnd(width)}  ${p.symbol.padEnd(symbolWidth)}  ${p.verdict.padEnd(verdictWidth)}  ${(p.taskId ?? '-').padEnd(22)}  ${p.why}`),
     ...(graph.skipped.length ? ['', 'skipped:', ...graph.skipped.map((s) => `  ${s.path}: ${s.reason}`)] : []),
     '',
     'scopes needed to create these tasks:',
@@ -95,6 +121,12 @@ const WHAT_IT_DOES: Record<PlannedPackage['verdict'], string> = {
   remove: 'remove',
 };
 
+/** `, 2 orphans to remove`: the removal tasks, when there are any. */
+function removals(graph: TaskGraph): string {
+  const n = graph.removals.length;
+  return n === 0 ? '' : `, ${n} orphan${n === 1 ? '' : 's'} to remove`;
+}
+
 /** Markdown table cells: a `|` or a line break would end the cell. */
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
@@ -104,13 +136,16 @@ export function checkRunText(graph: TaskGraph, options: ArtifactOptions = {}): s
   const link = (taskId: string) => (root ? `[${taskId}](${root}/tasks/${taskId})` : `\`${taskId}\``);
   const withTask = graph.packages.filter((p) => p.taskId !== undefined).length;
   return [
-    `### lambda-sync: ${withTask} of ${graph.packages.length} package${graph.packages.length === 1 ? '' : 's'} ${withTask === 1 ? 'gets a task' : 'get tasks'} (${graph.mode} mode)`,
+    `### lambda-sync: ${withTask} of ${graph.packages.length} package${graph.packages.length === 1 ? '' : 's'} ${withTask === 1 ? 'gets a task' : 'get tasks'}${removals(graph)} (${graph.mode} mode)`,
     '',
     ...graph.notes.map((note) => `> **Warning:** ${cell(note)}\n`),
     withTask === 0 ? 'No package needs a task. Treeherder\'s "Add new jobs" (or the `add-new-jobs` action) creates any package\'s task on demand.\n' : '',
     '| package | function | what it does | task |',
     '| --- | --- | --- | --- |',
-    ...graph.packages.map((p) => `| \`${cell(p.packagePath)}\` | ${p.functions.map((fn) => `\`${fn.functionName}\``).join('<br>')} | ${WHAT_IT_DOES[p.verdict]}: ${cell(p.why)} | ${p.taskId ? link(p.taskId) : '-'} |`),
+    ...rowsOf(graph).map((p) => {
+      const functions = p.kind === 'remove' ? [p.functionName] : p.functions.map((fn) => fn.functionName);
+      return `| \`${cell(p.kind === 'remove' ? functionLabel(p.packagePath, p.key) : p.packagePath)}\` | ${functions.map((fn) => `\`${fn}\``).join('<br>')} | ${WHAT_IT_DOES[p.verdict]}: ${cell(p.why)} | ${p.taskId ? link(p.taskId) : '-'} |`;
+    }),
     ...(graph.skipped.length ? ['', ...graph.skipped.map((s) => `- \`${cell(s.path)}\`: no task: ${cell(s.reason)}`)] : []),
     '',
   ].join('\n');

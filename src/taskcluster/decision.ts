@@ -20,6 +20,8 @@ import { taskRepoUrl } from './repo-url.js';
 import type { RetriggerRequest } from './retrigger-request.js';
 import { resolveDecisionSettings, type Mode } from './settings.js';
 import { DEFAULT_CONCURRENCY, submissionError, submitTasks, type SubmitReport } from './submit.js';
+import { removalsFor, type RemovalVerdict } from './removals.js';
+import { REMOVE_LABEL_PREFIX } from './remove-task.js';
 import { assertValidTaskGraph } from './validate-graph.js';
 import { deployVerdicts, type LambdaView, type PackageVerdict } from './verdicts.js';
 
@@ -52,7 +54,9 @@ export interface DecisionOptions {
   /**
    * Deploy mode: reads what Lambda runs (the command layer passes src/lambda's
    * listing and classification). Without it, or when it fails, every package
-   * gets its task; a dry run does not call it.
+   * gets its task and no orphan a removal; a dry run does not call it. With
+   * `prune: true` it is also read for `--all` and for a retrigger of a
+   * `remove` label, since only it knows the orphans.
    */
   readLambda?: (plan: Plan, checkout: Checkout | undefined) => Promise<LambdaView>;
 }
@@ -125,15 +129,16 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
 
     // Packages and their config come from the head commit, which is what every task clones.
     const notes: string[] = [];
-    const verdicts = options.retrigger ? undefined : await packageVerdicts(plan, { ...options, mode }, checkout, logger, notes);
+    const { verdicts, removals } = await whatTheDecisionKnows(plan, { ...options, mode }, checkout, logger, notes);
     const graph = buildTaskGraph(
       plan,
       settings,
       { ...identity, owner, repoUrl, now: options.now ?? new Date(), decisionArgs },
-      { ...(options.retrigger ? { request: options.retrigger } : {}), ...(verdicts ? { verdicts } : {}), notes },
+      { ...(options.retrigger ? { request: options.retrigger } : {}), ...(verdicts ? { verdicts } : {}), removals, notes },
     );
     logger.info(`task graph: ${graph.tasks.length} task(s) in task group ${graph.taskGroupId} (${mode} mode)`);
     if (!options.retrigger) for (const p of graph.packages) logger.info(`${p.packagePath}: ${p.verdict}: ${p.why}`);
+    for (const r of graph.removals) logger.info(`${r.label}: ${r.functionName}: ${r.why}`);
     if (!options.retrigger && graph.tasks.length === 0) logger.info('no package needs a task');
     for (const skipped of graph.skipped) logger.warn(`${skipped.path}: no task: ${skipped.reason}`);
     assertValidTaskGraph(graph);
@@ -149,38 +154,68 @@ export async function runDecision(options: DecisionOptions = {}): Promise<Decisi
   }
 }
 
+interface Knowledge {
+  /** Per package; undefined: every package gets its task. */
+  verdicts: Map<string, PackageVerdict> | undefined;
+  /** The orphans that get a removal task. */
+  removals: RemovalVerdict[];
+}
+
 /**
- * What the decision knows of each package before the graph: in check mode
- * with a base, which packages the pull request changed. Undefined: every
- * package gets its task.
+ * What the decision knows before the graph: in check mode with a base,
+ * which packages the pull request changed; in deploy mode, what Lambda runs
+ * and the orphans pruning may remove. Reasons people must see go to `notes`
+ * (and the log).
  */
-async function packageVerdicts(
+async function whatTheDecisionKnows(
   plan: Plan,
   options: DecisionOptions & { mode: Mode },
   checkout: Checkout | undefined,
   logger: Logger,
   notes: string[],
-): Promise<Map<string, PackageVerdict> | undefined> {
-  if (options.all) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (--all)' }]));
-  if (plan.rootConfig.taskcluster?.allTasks) return new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: 'every task requested (taskcluster.allTasks in lambda-sync.yml)' }]));
+): Promise<Knowledge> {
+  const prune = plan.rootConfig.prune === true;
+  const mayRead = options.mode === 'deploy' && options.readLambda !== undefined && !options.dryRun;
+  const read = async (): Promise<LambdaView | undefined> => {
+    const paths = plan.packages.map((p) => p.path);
+    try {
+      return await logger.step(`read what Lambda runs for ${paths.length} packages`, () => options.readLambda!(plan, checkout));
+    } catch (error) {
+      // Never a missed deploy, never a failed decision for this: the tasks check Lambda themselves.
+      const note = `Lambda could not be read (${redactUrlsIn(error instanceof Error ? error.message.split('\n')[0]! : String(error))}), so every package gets a task${prune ? ' and no orphan is removed' : ''}`;
+      logger.warn(note);
+      notes.push(note);
+      return undefined;
+    }
+  };
+  const removalsOf = (view: LambdaView | undefined): RemovalVerdict[] => {
+    if (!view) return [];
+    const decided = removalsFor(view, prune);
+    for (const note of decided.notes) logger.warn(note);
+    notes.push(...decided.notes);
+    return decided.removals;
+  };
+
+  if (options.retrigger) {
+    // Labels are regenerated, not judged; only a removal needs Lambda, to find its orphan again.
+    const namesRemoval = options.retrigger.requests.some((r) => r.tasks.some((label) => label.startsWith(REMOVE_LABEL_PREFIX)));
+    return { verdicts: undefined, removals: namesRemoval && mayRead ? removalsOf(await read()) : [] };
+  }
+  const every = options.all ? 'every task requested (--all)' : plan.rootConfig.taskcluster?.allTasks ? 'every task requested (taskcluster.allTasks in lambda-sync.yml)' : undefined;
+  if (every) {
+    const verdicts = new Map(plan.packages.map((p) => [p.path, { verdict: options.mode, why: every }]));
+    // Every package's task without asking Lambda, unless pruning needs to know the orphans.
+    return { verdicts, removals: prune && mayRead ? removalsOf(await read()) : [] };
+  }
   if (options.mode === 'check' && options.base !== undefined) {
     // The same packages read at another commit: lambda-sync.yml and each package's config as they were there.
     const configAt = async (commit: string) =>
       (await planPackages({ root: resolve(plan.gitRoot, plan.scope), repoUrl: options.repoUrl, from: { commit }, ...(checkout ? { deepen: async () => checkout.deepen() } : {}) })).packages;
-    return pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, configAt, ...(checkout ? { checkout } : {}), logger });
+    return { verdicts: await pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, configAt, ...(checkout ? { checkout } : {}), logger }), removals: [] };
   }
-  if (options.mode === 'deploy' && options.readLambda && !options.dryRun) {
-    const paths = plan.packages.map((p) => p.path);
-    try {
-      const view = await logger.step(`read what Lambda runs for ${paths.length} packages`, () => options.readLambda!(plan, checkout));
-      return deployVerdicts(view, paths);
-    } catch (error) {
-      // Never a missed deploy, never a failed decision for this: the tasks check Lambda themselves.
-      const note = `Lambda could not be read (${redactUrlsIn(error instanceof Error ? error.message.split('\n')[0]! : String(error))}), so every package gets a task`;
-      logger.warn(note);
-      notes.push(note);
-      return new Map(paths.map((path) => [path, { verdict: 'deploy', why: 'Lambda could not be read' }]));
-    }
-  }
-  return undefined;
+  if (!mayRead) return { verdicts: undefined, removals: [] };
+  const paths = plan.packages.map((p) => p.path);
+  const view = await read();
+  if (!view) return { verdicts: new Map(paths.map((path) => [path, { verdict: 'deploy', why: 'Lambda could not be read' }])), removals: [] };
+  return { verdicts: deployVerdicts(view, paths), removals: removalsOf(view) };
 }

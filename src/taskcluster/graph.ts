@@ -1,6 +1,7 @@
 // The task graph, built in phases as taskgraph does (TASKCLUSTER.md §4.3):
 //
-//   packageTasks   one labelled task per package (`deploy <path>`), with its symbol:
+//   packageTasks   one labelled task per package (`deploy <path>`), with its symbol,
+//   removeTasks    and one per orphan the decision may remove (`remove <path>`):
 //                  the full task set, which runnable-jobs.json lists
 //   targetTasks    which of them to create, and how many copies (for a
 //                  decision, once each package whose verdict needs a task;
@@ -19,6 +20,8 @@ import { fromReference } from './durations.js';
 import type { RetriggerRequest } from './retrigger-request.js';
 import type { ActionsJson, CreateTaskRequest } from './schemas.js';
 import type { DecisionSettings } from './settings.js';
+import type { RemovalVerdict } from './removals.js';
+import { REMOVE_GROUP, REMOVE_LABEL_PREFIX, removeLabel, removeTaskDefinition } from './remove-task.js';
 import { assignSymbols } from './symbols.js';
 import { packageLabel, packageTaskDefinition } from './task-definition.js';
 import { deriveTaskId } from './task-ids.js';
@@ -52,6 +55,7 @@ export interface GraphContext {
 
 /** Phase 1: a package's task, before it has a taskId. */
 export interface PackageTask {
+  kind: 'package';
   label: string;
   packagePath: string;
   /** Every function of the package: one task deploys them all, bundling at most once. */
@@ -61,16 +65,34 @@ export interface PackageTask {
   symbol: string;
 }
 
-/** Phase 2: one task to create; `copy` counts the copies of one label made by one creator. */
-export interface TargetTask extends PackageTask {
-  copy: number;
-  force: boolean;
+/** Phase 1: an orphan's removal task, before it has a taskId. */
+export interface RemoveTask {
+  kind: 'remove';
+  label: string;
+  /** The package path its Description names (which HEAD no longer has, or deploys elsewhere). */
+  packagePath: string;
+  /** One of several functions of a package; undefined for a package's single function. */
+  key: string | undefined;
+  functionName: string;
+  deployedRevision: string;
+  /** Within the removal group (REMOVE_GROUP). */
+  symbol: string;
+  why: string;
 }
 
-export interface GraphTask extends TargetTask {
+/** Any task of the graph: what labels name. */
+export type LabelledTask = PackageTask | RemoveTask;
+
+/** Phase 2: one task to create; `copy` counts the copies of one label made by one creator. */
+export type TargetTask = LabelledTask & {
+  copy: number;
+  force: boolean;
+};
+
+export type GraphTask = TargetTask & {
   taskId: string;
   definition: CreateTaskRequest;
-}
+};
 
 export interface SkippedPackage {
   path: string;
@@ -80,6 +102,12 @@ export interface SkippedPackage {
 /** Every package of the graph with the decision's verdict: plan.json, the summary, the check run. */
 export interface PlannedPackage extends PackageTask, PackageVerdict {
   /** Its task in this graph; undefined when the verdict needs none. */
+  taskId: string | undefined;
+}
+
+/** Every orphan that got a removal task, with the decision's why: plan.json, the summary, the check run. */
+export interface PlannedRemoval extends RemoveTask {
+  verdict: 'remove';
   taskId: string | undefined;
 }
 
@@ -98,6 +126,14 @@ export interface GraphOptions {
   verdicts?: ReadonlyMap<string, PackageVerdict>;
   /** What people must know about how the verdicts were reached (Lambda unreadable, ...): shown in the summary and the check run. */
   notes?: string[];
+  /**
+   * Deploy mode: the orphans that get a removal task (src/taskcluster/removals.ts
+   * decided: pruning on, within the safety valve). A retrigger that names a
+   * `remove` label gets them from a fresh read of Lambda; a label that is
+   * not among them any more (already removed, or its package is back) is
+   * skipped, not an error.
+   */
+  removals?: readonly RemovalVerdict[];
 }
 
 export interface TaskGraph {
@@ -111,6 +147,8 @@ export interface TaskGraph {
   notes: string[];
   /** Every committed package, with or without a task. */
   packages: PlannedPackage[];
+  /** Every orphan with a removal task (a retrigger: those it created). */
+  removals: PlannedRemoval[];
   /** Every package's task, created or not: what Treeherder's "Add new jobs" offers. */
   runnableJobs: Record<string, RunnableJob>;
   skipped: SkippedPackage[];
@@ -130,7 +168,8 @@ export function packageTasks(plan: GraphPlan): { tasks: PackageTask[]; skipped: 
     .filter((p) => p.revision === undefined)
     .map((p) => ({ path: p.path, reason: `not committed at ${plan.head.slice(0, 12)}, so a task could not clone it` }));
   const symbols = assignSymbols(committed.map((p) => p.path));
-  const tasks = committed.map((p) => ({
+  const tasks = committed.map((p): PackageTask => ({
+    kind: 'package',
     label: packageLabel(p.path),
     packagePath: p.path,
     functions: p.functions,
@@ -141,10 +180,46 @@ export function packageTasks(plan: GraphPlan): { tasks: PackageTask[]; skipped: 
   return { tasks, skipped };
 }
 
-/** Phase 2. For a decision, once each task whose package needs one; for a retrigger, `times` copies of each requested label. */
-export function targetTasks(tasks: readonly PackageTask[], request?: RetriggerRequest, verdicts?: ReadonlyMap<string, PackageVerdict>): TargetTask[] {
+/**
+ * Phase 1 for the orphans. Their symbols are unique among themselves, in
+ * their own Treeherder group; `path/#key` tells the functions of one
+ * package apart and gives each the symbol of its key.
+ */
+export function removeTasks(removals: readonly RemovalVerdict[]): RemoveTask[] {
+  const symbolPath = (r: RemovalVerdict): string => (r.key === undefined ? r.path : `${r.path}/#${r.key}`);
+  const symbols = assignSymbols(removals.map(symbolPath));
+  return removals.map((r) => ({
+    kind: 'remove',
+    label: removeLabel(r.path, r.key),
+    packagePath: r.path,
+    key: r.key,
+    functionName: r.functionName,
+    deployedRevision: r.deployedRevision,
+    symbol: symbols.get(symbolPath(r))!,
+    why: r.why,
+  }));
+}
+
+/**
+ * A retrigger's `remove` labels that are not among the current orphans: the
+ * function is gone already, its package is back, or pruning is off now.
+ * They are left out of the request, and listed as skipped.
+ */
+function withoutGoneRemovals(request: RetriggerRequest, labels: ReadonlySet<string>): { request: RetriggerRequest; skipped: SkippedPackage[] } {
+  const gone = (label: string) => label.startsWith(REMOVE_LABEL_PREFIX) && !labels.has(label);
+  const skipped = [...new Set(request.requests.flatMap((r) => r.tasks).filter(gone))].map((label) => ({
+    path: label.slice(REMOVE_LABEL_PREFIX.length),
+    reason: 'not an orphan the decision may remove now (already removed, its package is back, pruning is off, over the safety valve, or Lambda could not be read)',
+  }));
+  return { request: { ...request, requests: request.requests.map((r) => ({ ...r, tasks: r.tasks.filter((label) => !gone(label)) })) }, skipped };
+}
+
+/** Phase 2. For a decision, once each task whose package needs one, and each removal; for a retrigger, `times` copies of each requested label. */
+export function targetTasks(tasks: readonly LabelledTask[], request?: RetriggerRequest, verdicts?: ReadonlyMap<string, PackageVerdict>): TargetTask[] {
   if (!request) {
-    return tasks.filter((task) => needsTask(verdicts?.get(task.packagePath)?.verdict ?? 'deploy')).map((task) => ({ ...task, copy: 0, force: false }));
+    return tasks
+      .filter((task) => task.kind === 'remove' || needsTask(verdicts?.get(task.packagePath)?.verdict ?? 'deploy'))
+      .map((task) => ({ ...task, copy: 0, force: false }));
   }
   const byLabel = new Map(tasks.map((task) => [task.label, task]));
   const unknown = request.requests.flatMap((r) => r.tasks).filter((label) => !byLabel.has(label));
@@ -174,10 +249,10 @@ export function assignTaskIds(targets: readonly TargetTask[], creatorTaskId: str
 }
 
 /** runnable-jobs.json: each label with its task's Treeherder symbol, group and platform. */
-export function runnableJobs(tasks: readonly PackageTask[], settings: DecisionSettings): Record<string, RunnableJob> {
+export function runnableJobs(tasks: readonly LabelledTask[], settings: DecisionSettings): Record<string, RunnableJob> {
   return Object.fromEntries(
     tasks.map((task) => {
-      const th = treeherderConfig(settings.treeherder, task.symbol);
+      const th = task.kind === 'remove' ? treeherderConfig(settings.treeherder, task.symbol, REMOVE_GROUP.symbol, REMOVE_GROUP.name) : treeherderConfig(settings.treeherder, task.symbol);
       const job: RunnableJob = { symbol: th.symbol };
       if (th.groupSymbol !== undefined) job.groupSymbol = th.groupSymbol;
       if (th.groupName !== undefined) job.groupName = th.groupName;
@@ -189,35 +264,47 @@ export function runnableJobs(tasks: readonly PackageTask[], settings: DecisionSe
 
 /** Phases 1-4 and the actions that go with the graph. */
 export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, context: GraphContext, options: GraphOptions = {}): TaskGraph {
-  const { request, verdicts } = options;
-  const { tasks: all, skipped } = packageTasks(plan);
+  const { verdicts } = options;
+  const { tasks: packages, skipped } = packageTasks(plan);
+  const removals = removeTasks(options.removals ?? []);
+  const all: LabelledTask[] = [...packages, ...removals];
+  let request = options.request;
+  if (request) {
+    const resolved = withoutGoneRemovals(request, new Set(removals.map((r) => r.label)));
+    request = resolved.request;
+    skipped.push(...resolved.skipped);
+  }
   const withIds = assignTaskIds(targetTasks(all, request, verdicts), context.creatorTaskId);
   const times = {
     created: context.now.toJSON(),
     deadline: fromReference(settings.deadline, context.now),
     expires: fromReference(settings.expires, context.now),
   };
-  const definitionOf = (task: TargetTask & { taskId: string }): CreateTaskRequest =>
-    packageTaskDefinition({
+  // A decision removes only after every package of its graph deployed, as
+  // `sync --prune` does; a removal an action asked for waits for nothing more.
+  const deploys = request ? [] : withIds.filter((t) => t.kind === 'package').map((t) => t.taskId);
+  const definitionOf = (task: TargetTask & { taskId: string }): CreateTaskRequest => {
+    const common = {
       settings,
       repository: plan.repository,
       repoUrl: context.repoUrl,
       head: plan.head,
       packagePath: task.packagePath,
-      functions: task.functions,
-      revision: task.revision,
-      bundleDigest: task.bundleDigest,
       symbol: task.symbol,
       taskGroupId: context.taskGroupId,
       creatorTaskId: context.creatorTaskId,
       owner: context.owner,
       times,
-      force: task.force,
-    });
+    };
+    if (task.kind === 'remove') {
+      return removeTaskDefinition({ ...common, key: task.key, functionName: task.functionName, deployedRevision: task.deployedRevision, after: deploys });
+    }
+    return packageTaskDefinition({ ...common, functions: task.functions, revision: task.revision, bundleDigest: task.bundleDigest, force: task.force });
+  };
   const tasks: GraphTask[] = withIds.map((task) => ({ ...task, definition: definitionOf(task) }));
-  // The scopes to create any package's task, also one this graph leaves out:
-  // what the decision's role grants, and all an add-new-jobs action task
-  // needs, even when this graph has no task at all.
+  // The scopes to create any task of the graph, also one this graph leaves
+  // out: what the decision's role grants, and all an add-new-jobs action
+  // task needs, even when this graph has no task at all.
   const scopes = scopesToCreateAll(
     all.map((task) => definitionOf({ ...task, copy: 0, force: false, taskId: deriveTaskId(context.creatorTaskId, task.label) })),
   );
@@ -230,12 +317,18 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
     source: context.repoUrl,
     owner: context.owner,
   });
-  const taskIdOf = new Map(tasks.filter((t) => t.copy === 0).map((t) => [t.packagePath, t.taskId]));
+  const taskIdOf = new Map(tasks.filter((t) => t.copy === 0).map((t) => [t.label, t.taskId]));
   // An action lists only what it was asked for; a decision, every package.
-  const packages = (request ? all.filter((task) => taskIdOf.has(task.packagePath)) : all).map((task) => {
+  const planned = (request ? packages.filter((task) => taskIdOf.has(task.label)) : packages).map((task) => {
     const verdict = request ? taskFor(settings.mode, 'requested by an action') : (verdicts?.get(task.packagePath) ?? taskFor(settings.mode, 'every package gets a task'));
-    return { ...task, ...verdict, taskId: taskIdOf.get(task.packagePath) };
+    return { ...task, ...verdict, taskId: taskIdOf.get(task.label) };
   });
+  const plannedRemovals = (request ? removals.filter((task) => taskIdOf.has(task.label)) : removals).map((task): PlannedRemoval => ({
+    ...task,
+    verdict: 'remove',
+    ...(request ? { why: 'requested by an action' } : {}),
+    taskId: taskIdOf.get(task.label),
+  }));
   return {
     repository: plan.repository,
     head: plan.head,
@@ -243,7 +336,8 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
     taskGroupId: context.taskGroupId,
     creatorTaskId: context.creatorTaskId,
     tasks,
-    packages,
+    packages: planned,
+    removals: plannedRemovals,
     notes: options.notes ?? [],
     runnableJobs: runnableJobs(all, settings),
     skipped,

@@ -112,30 +112,45 @@ function packagePayload(input: PackageTaskInput): DockerWorkerPayload {
   return payload;
 }
 
-/** The task's own scopes: its secret (deploy mode) and its cache volume. */
-function packageScopes(settings: DecisionSettings): string[] {
-  return [
-    ...(settings.mode === 'deploy' && settings.awsSecret ? [`secrets:get:${settings.awsSecret}`] : []),
-    ...(settings.npmCache ? [`docker-worker:cache:${settings.npmCache}`] : []),
-  ];
+/** The secret's scope: what a task that reaches AWS holds (deploy mode only). */
+export function secretScopes(settings: DecisionSettings): string[] {
+  return settings.mode === 'deploy' && settings.awsSecret ? [`secrets:get:${settings.awsSecret}`] : [];
 }
 
-export function packageTaskDefinition(input: PackageTaskInput): CreateTaskRequest {
+/** The task's own scopes: its secret (deploy mode) and its cache volume. */
+function packageScopes(settings: DecisionSettings): string[] {
+  return [...secretScopes(settings), ...(settings.npmCache ? [`docker-worker:cache:${settings.npmCache}`] : [])];
+}
+
+/** What every task of the graph shares: queue, group, dependencies, routes, priority and times. */
+export type TaskFrame = Required<Pick<CreateTaskRequest, 'taskQueueId' | 'schedulerId' | 'projectId' | 'taskGroupId' | 'dependencies' | 'requires' | 'routes' | 'priority' | 'retries' | 'created' | 'deadline' | 'expires'>>;
+
+export function taskFrame(
+  input: Pick<PackageTaskInput, 'settings' | 'head' | 'taskGroupId' | 'creatorTaskId' | 'times'>,
+  /** Tasks to wait for besides the creator. */
+  after: readonly string[] = [],
+): TaskFrame {
   const { settings } = input;
-  const routes = [...new Set([treeherderRoute(settings.treeherder.project, input.head), ...(settings.checks ? [CHECKS_ROUTE] : []), ...settings.routes])];
   return {
     taskQueueId: settings.taskQueueId,
     schedulerId: settings.schedulerId,
     projectId: settings.projectId,
     taskGroupId: input.taskGroupId,
-    dependencies: [input.creatorTaskId],
+    dependencies: [input.creatorTaskId, ...after],
     requires: 'all-completed',
-    routes,
+    routes: [...new Set([treeherderRoute(settings.treeherder.project, input.head), ...(settings.checks ? [CHECKS_ROUTE] : []), ...settings.routes])],
     priority: settings.priority,
     retries: settings.retries,
     created: input.times.created,
     deadline: input.times.deadline,
     expires: input.times.expires,
+  };
+}
+
+export function packageTaskDefinition(input: PackageTaskInput): CreateTaskRequest {
+  const { settings } = input;
+  return {
+    ...taskFrame(input),
     scopes: packageScopes(settings),
     payload: packagePayload(input),
     metadata: {

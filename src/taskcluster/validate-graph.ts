@@ -2,9 +2,9 @@
 // the queue's create-task schema, every payload against docker-worker's,
 // every extra.treeherder against Treeherder's, actions.json against the
 // action schema, plus the rules no schema states (one Treeherder route,
-// unique symbols and taskIds). A mistake here is a readable error listing
-// every problem, not a 400 halfway through the submission or a task that
-// Treeherder silently drops.
+// symbols unique within their group, unique taskIds). A mistake here is a
+// readable error listing every problem, not a 400 halfway through the
+// submission or a task that Treeherder silently drops.
 import { OperationError } from '../errors.js';
 import type { TaskGraph } from './graph.js';
 import { validateActions, validateCreateTaskRequest, validateDockerWorkerPayload, validateTreeherderConfig } from './schemas.js';
@@ -29,9 +29,11 @@ export function validateTaskGraph(graph: TaskGraph): string[] {
     if (thRoutes.length !== 1) problems.push(`${where}: has ${thRoutes.length} tc-treeherder routes; Treeherder ignores a task without exactly one`);
     if (!isValidSymbol(task.symbol)) problems.push(`${where}: Treeherder symbol ${JSON.stringify(task.symbol)} is not 1-25 of A-Z a-z 0-9 _ -`);
     // Copies made by a retrigger share their original's symbol on purpose.
-    const other = symbols.get(task.symbol);
+    // Treeherder tells jobs apart by group and symbol: a removal may share a package's symbol in its own group.
+    const group = (definition.extra?.treeherder as { groupSymbol?: string } | undefined)?.groupSymbol ?? '?';
+    const other = symbols.get(`${group} ${task.symbol}`);
     if (other !== undefined && other !== task.label) problems.push(`${where}: Treeherder symbol ${task.symbol} is also ${other}'s`);
-    symbols.set(task.symbol, task.label);
+    symbols.set(`${group} ${task.symbol}`, task.label);
     if (taskIds.has(task.taskId)) problems.push(`${where}: taskId used twice`);
     taskIds.add(task.taskId);
   }

@@ -26,13 +26,34 @@ export function taskFor(mode: Mode, why: string): PackageVerdict {
 export type DeployedState = 'in-sync' | 'behind' | 'newer-deployed' | 'missing' | 'config-drift' | 'code-drift' | 'failed' | 'unknown-revision' | 'foreign';
 
 /**
+ * A function the repository owns whose package HEAD no longer has (the
+ * classification's orphan, as the decision needs it). `key` names one of
+ * several functions of a package, where the classification tells it.
+ */
+export interface OrphanView {
+  path: string;
+  key?: string;
+  functionName: string;
+  /** The revision its Description names: where its code was last. */
+  deployedRevision: string;
+  /** Why it is an orphan (`HEAD has no <path>`). */
+  detail: string;
+}
+
+/**
  * What Lambda runs, read by the command layer (src/taskcluster never calls
  * the Lambda API): each package's state, and the functions the repository
  * owns that HEAD no longer has.
  */
 export interface LambdaView {
   packages: ReadonlyMap<string, { state: DeployedState; detail: string }>;
-  orphans: ReadonlyArray<{ path: string; key?: string; functionName: string; detail: string }>;
+  orphans: ReadonlyArray<OrphanView>;
+  /**
+   * Why deleting all the orphans is refused by the safety valve
+   * (pruneMaxDeletes, or every function the repository owns under the root);
+   * undefined when it lets them through.
+   */
+  valve?: string;
 }
 
 /**

@@ -71,7 +71,10 @@ describe('decision graph for an examples-like repository', () => {
     const created = NOW.toJSON();
     const oneDay = new Date(NOW.getTime() + 24 * 3600_000).toJSON();
     const oneYear = new Date('2031-01-02T03:04:05.678Z').toJSON();
-    for (const { definition, packagePath, functions, bundleDigest } of graph.tasks) {
+    for (const task of graph.tasks) {
+      assert.equal(task.kind, 'package');
+      if (task.kind !== 'package') continue;
+      const { definition, packagePath, functions, bundleDigest } = task;
       const fn = functionName(REPOSITORY, packagePath);
       assert.deepEqual(functions.map((f) => f.functionName), [fn]);
       assert.deepEqual(
