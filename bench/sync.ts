@@ -16,7 +16,8 @@ import { createLambdaClient } from '../src/lambda/client.js';
 import { gitHistory } from '../src/lambda/history.js';
 import type { WaitOptions } from '../src/lambda/wait.js';
 import { silentLogger } from '../src/log.js';
-import { functionDescription } from '../src/packages/description.js';
+import { targetsOf } from '../src/commands/deploy.js';
+import { descriptionFor, functionTags } from '../src/lambda/function-config.js';
 import { planPackages, type Plan } from '../src/packages/plan.js';
 import { TestRepo } from '../test/support/git-repo.js';
 import { startLambdaServer, type LambdaServer } from '../test/support/lambda-server.js';
@@ -43,15 +44,15 @@ function buildRepo(): { repo: TestRepo; previous: Map<string, string> } {
   return { repo, previous: new Map(changed.map((p) => [p, first])) };
 }
 
-/** Every function as deployed before the change: 150 at their revision, 50 at the previous one. */
+/** Every function as a deploy of this version left it before the change (tags and digests included): 150 at their revision, 50 at the previous one. */
 function seed(server: LambdaServer, plan: Plan, previous: Map<string, string>): void {
   server.reset();
   const zip = makeZip([{ name: 'main.js', data: 'exports.handler = async () => "deployed";\n' }]);
   for (const pkg of plan.packages) {
-    const revision = previous.get(pkg.path) ?? pkg.revision!;
+    const target = { ...targetsOf(plan, pkg)[0]!, revision: previous.get(pkg.path) ?? pkg.revision! };
     server.seedFunction({
       FunctionName: pkg.functionName, Role: ROLE, Runtime: pkg.config.runtime, Handler: pkg.config.handler,
-      Code: { ZipFile: zip }, Description: functionDescription(plan.repository, pkg.path, revision),
+      Code: { ZipFile: zip }, Description: descriptionFor(target), Tags: functionTags(target),
     });
   }
 }
