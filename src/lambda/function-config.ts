@@ -8,6 +8,8 @@ import type { DeployTarget } from './target.js';
 
 export const TAG_REPOSITORY = 'lambda-sync:repository';
 export const TAG_PATH = 'lambda-sync:path';
+/** The `functions` key, for one of several functions of a package: with the path tag, whose function it is when its Description is not. */
+export const TAG_KEY = 'lambda-sync:key';
 export const TAG_REVISION = 'lambda-sync:revision';
 /** The CodeSha256 lambda-sync last uploaded: a different one in Lambda means someone uploaded code by hand. */
 export const TAG_CODE_SHA256 = 'lambda-sync:code-sha256';
@@ -34,6 +36,7 @@ export function functionTags(target: DeployTarget, codeSha256?: string): Record<
   return {
     [TAG_REPOSITORY]: tagValue(target.repository),
     [TAG_PATH]: tagValue(target.path),
+    ...(target.key === undefined ? {} : { [TAG_KEY]: tagValue(target.key) }),
     [TAG_REVISION]: tagValue(target.revision),
     ...(codeSha256 ? { [TAG_CODE_SHA256]: tagValue(codeSha256) } : {}),
     [TAG_CONFIG]: target.configDigest,

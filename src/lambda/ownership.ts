@@ -1,6 +1,6 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { functionLabel, isDescriptionOf, packagePathIn, parseDescription, type DescribedFunction } from '../packages/description.js';
-import { TAG_PATH, TAG_REPOSITORY, tagValue } from './function-config.js';
+import { TAG_KEY, TAG_PATH, TAG_REPOSITORY, tagValue } from './function-config.js';
 import type { DeployTarget } from './target.js';
 
 /** The function a deploy is for: the repository, the package and, for one of several functions, its key. */
@@ -47,14 +47,18 @@ export function ownershipOf(configuration: FunctionConfiguration, tags: Record<s
   if (described) return { kind: 'not-ours', why: `its Description ${JSON.stringify(description)} names ${whose(described, ours)}`, retaggable: false };
 
   const pathTag = tags[TAG_PATH];
+  const keyTag = tags[TAG_KEY];
   const said = `its Description ${JSON.stringify(description)} is not one lambda-sync writes`;
-  if (repositoryTag === ourRepositoryTag && (pathTag === undefined || pathTag === tagValue(ours.path))) {
+  // A key tag tells two functions of one package apart (written since keys existed; absent on older deploys).
+  const sameKey = keyTag === undefined ? true : keyTag === tagValue(ours.key ?? '');
+  if (repositoryTag === ourRepositoryTag && (pathTag === undefined || pathTag === tagValue(ours.path)) && sameKey) {
     return { kind: 'taken-back', why: `${said} (edited by hand?), but its ${pathTag === undefined ? `${TAG_REPOSITORY} tag is` : `${TAG_REPOSITORY} and ${TAG_PATH} tags are`} this package's: taking it back` };
   }
   const notOurs = (tagged: string): Ownership => ({ kind: 'not-ours', why: `${said}, and ${tagged}`, retaggable: true });
   if (repositoryTag === undefined) return notOurs(`it has no ${TAG_REPOSITORY} tag`);
   if (repositoryTag !== ourRepositoryTag) return notOurs(`its ${TAG_REPOSITORY} tag is ${JSON.stringify(repositoryTag)}`);
-  return notOurs(`its ${TAG_PATH} tag is ${JSON.stringify(pathTag)}, another package of this repository`);
+  if (pathTag !== undefined && pathTag !== tagValue(ours.path)) return notOurs(`its ${TAG_PATH} tag is ${JSON.stringify(pathTag)}, another package of this repository`);
+  return notOurs(`its ${TAG_KEY} tag is ${JSON.stringify(keyTag)}, another function of this package`);
 }
 
 /** Whose function a lambda-sync Description names, when it is not `ours`. */

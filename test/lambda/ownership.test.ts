@@ -48,7 +48,7 @@ interface Case {
   retag?: boolean;
 }
 
-const ourTags = (path = 'fn-a') => functionTags(target({ path, revision: REV_1 }));
+const ourTags = (path = 'fn-a', key?: string) => functionTags(target({ path, key, revision: REV_1 }));
 
 const cases: Case[] = [
   {
@@ -101,6 +101,21 @@ const cases: Case[] = [
     tags: ourTags('fn-b'),
     refused: /its lambda-sync:path tag is "fn-b", another package of this repository/,
     retag: true,
+  },
+  {
+    name: 'a Description edited by hand on another function of our package (key tag): refused',
+    target: { key: 'api' },
+    description: HAND_EDITED,
+    tags: ourTags('fn-a', 'worker'),
+    refused: /its lambda-sync:key tag is "worker", another function of this package/,
+    retag: true,
+  },
+  {
+    name: 'a Description edited by hand on this function of our package (key tag): taken back',
+    target: { key: 'api' },
+    description: HAND_EDITED,
+    tags: ourTags('fn-a', 'api'),
+    takenBack: /is not one lambda-sync writes \(edited by hand\?\), but its lambda-sync:repository and lambda-sync:path tags are this package's: taking it back/,
   },
   {
     name: 'another tool\'s function (no tags of ours)',
