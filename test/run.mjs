@@ -28,6 +28,9 @@ const result = spawnSync(
   process.execPath,
   [
     '--test',
+    // Most tests wait on the doubles' scaled-down transitions, on git and on child processes, not on
+    // the CPU: three files at once halves the suite on 2 cores (Node 20's default is cores - 1).
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'test', 'summary-reporter.mjs')}`, '--test-reporter-destination=stdout',
     ...files,

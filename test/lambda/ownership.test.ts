@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { checkAndDeploy } from '../../src/lambda/deploy.js';
 import { NotOurFunctionError } from '../../src/lambda/errors.js';
-import { functionTags, TAG_PATH, TAG_REPOSITORY } from '../../src/lambda/function-config.js';
+import { functionTags, TAG_KEY, TAG_PATH, TAG_REPOSITORY } from '../../src/lambda/function-config.js';
 import type { DeployTarget } from '../../src/lambda/target.js';
 import { functionDescription } from '../../src/packages/description.js';
 import { repositoryIdFromUrl } from '../../src/repo/repository-id.js';
@@ -148,8 +148,9 @@ describe('check-and-deploy writes only to functions it owns', () => {
           assert.equal(result.action, 'updated');
           assert.match(result.detail, c.takenBack);
           const after = server.function(t.functionName)!;
-          assert.equal(after.configuration.Description, functionDescription(REPOSITORY, 'fn-a', REV_2));
+          assert.equal(after.configuration.Description, functionDescription(REPOSITORY, 'fn-a', REV_2, t.key));
           assert.equal(after.tags[TAG_PATH], 'fn-a');
+          assert.equal(after.tags[TAG_KEY], t.key);
           return;
         }
         const error = await deploy.then(() => undefined, (e: unknown) => e);
