@@ -9,6 +9,11 @@ export interface Logger {
   step<T>(label: string, work: () => Promise<T>, describe?: (result: T) => string): Promise<T>;
 }
 
+/** `1 package`, `2 packages`: counts in log lines read as sentences. */
+export function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }

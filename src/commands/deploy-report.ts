@@ -113,12 +113,22 @@ export class DeployReport extends TaskReport {
     this.outcome = outcome;
   }
 
+  /** What each of a package's functions did when some of them failed: the task fails, and result.json still says which deployed. */
+  partial(outcome: DeployJson): void {
+    this.outcome = outcome;
+  }
+
+  /** The outcome recorded so far (a failed task's partial one), if any. */
+  outcomeSoFar(): DeployJson | undefined {
+    return this.outcome;
+  }
+
   json(): DeployResultJson {
     const out = this.outcome;
     const several = out && 'functions' in out ? out.functions : undefined;
     const one = out && !('functions' in out) ? out : undefined;
     return {
-      action: several ? packageAction(several) : (one?.action ?? 'failed'),
+      action: this.failure !== undefined ? 'failed' : several ? packageAction(several) : (one?.action ?? 'failed'),
       path: this.path,
       function: several ? several.map((f) => f.functionName).join(' ') : (one?.functionName ?? null),
       ...(several ? { functions: several } : {}),

@@ -3,7 +3,7 @@ import { realpath, rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { Bundle } from '../bundle/index.js';
-import { UsageError } from '../errors.js';
+import { LambdaSyncError, UsageError } from '../errors.js';
 import { formatDuration, type Logger } from '../log.js';
 import type { CallObserver, DeployResult, DeployTarget, LambdaAccess, RevisionHistory, SecretReader, WaitOptions } from '../lambda/index.js';
 import { redactingLogger, redactSecrets } from '../lambda/redact.js';
@@ -16,6 +16,7 @@ import { git, remoteUrl } from '../repo/git.js';
 import { redactUrlsIn, repositoryIdFromUrl } from '../repo/repository-id.js';
 import { rootConfigFromJson } from '../config/load.js';
 import { ROOT_CONFIG_FILE } from '../config/types.js';
+import { missingPackageError } from './common.js';
 import { DeployReport } from './deploy-report.js';
 
 // The AWS SDK, taskcluster-client and the bundler are loaded when a deploy
@@ -45,13 +46,16 @@ interface DeployCommandOptions {
 export type DeployJson = FunctionJson | { path: string; functions: Array<FunctionJson & { key: string }> };
 
 export interface FunctionJson {
-  action: DeployResult['action'] | 'checked';
+  /** `failed` only for one of several functions of a package, whose others may have deployed. */
+  action: DeployResult['action'] | 'checked' | 'failed';
   functionName: string;
   revision: string;
   codeSha256: string | null;
   version: string | null;
   /** Only with --check: the Description a deploy would set. */
   description?: string;
+  /** Only for a failed function: why. */
+  error?: string;
 }
 
 export function registerDeploy(program: Command, logger: Logger): void {
@@ -95,6 +99,15 @@ export async function redactingErrors<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What to do about a package with uncommitted changes (deploy and sync refuse it). */
+export const DIRTY_HINT = 'commit the changes first, or pass --allow-dirty to deploy the committed revision anyway';
+
+/** An error's message, with what to do on a second line when it says. */
+export function errorText(error: unknown): string {
+  if (error instanceof LambdaSyncError && error.hint) return `${error.message}\n${error.hint}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 export const forcedByEnvironment = (env: NodeJS.ProcessEnv = process.env): boolean => ['1', 'true'].includes((env.LAMBDA_SYNC_FORCE ?? '').toLowerCase());
 
 async function deployCommand(path: string, options: DeployCommandOptions, logger: Logger): Promise<DeployJson> {
@@ -105,6 +118,9 @@ async function deployCommand(path: string, options: DeployCommandOptions, logger
     return out;
   } catch (error) {
     report.failed(error);
+    // A package's functions deploy one by one: what the others did is part of the answer.
+    const partial = report.outcomeSoFar();
+    if (options.json && partial) process.stdout.write(`${JSON.stringify(partial)}\n`);
     throw error;
   } finally {
     if (options.artifacts) await report.write(options.artifacts);
@@ -131,7 +147,7 @@ async function deployOrAnswer(path: string, options: DeployCommandOptions, logge
       report.cloned = true;
     }
     const root = checkout ? resolve(checkout.dir, path) : resolve(path);
-    if (!existsSync(root)) throw new UsageError(`${path} does not exist${checkout ? ` at ${options.revision}` : ''}`);
+    if (!existsSync(root)) throw missingPackageError('deploy', path, checkout ? ` at ${options.revision}` : '');
     const plan = await planPackages({ root, repoUrl: options.repoUrl, logger, ...(checkout ? { deepen: checkout.deepen } : {}) });
     const pkg = await packageAt(plan, await realpath(root), path);
     revisionOf(pkg);
@@ -139,7 +155,7 @@ async function deployOrAnswer(path: string, options: DeployCommandOptions, logge
     if (checkout) await checkout.widen(pkg.config.dependsOn);
     if (pkg.uncommittedFiles.length > 0) {
       const what = leftOut(pkg, pkg.revision);
-      if (!options.check && !options.allowDirty) throw new UsageError(what, 'commit the changes first, or pass --allow-dirty to deploy the committed revision anyway');
+      if (!options.check && !options.allowDirty) throw new UsageError(what, DIRTY_HINT);
       logger.warn(what);
     }
     if (options.check) return await checkPackage(plan, pkg, logger, report);
@@ -153,12 +169,19 @@ async function deployOrAnswer(path: string, options: DeployCommandOptions, logge
         logger,
         report,
         onResult: (result, ms) => logger.info(`${result.action} ${result.functionName} (${functionLabel(pkg.path, result.key)}@${result.revision.slice(0, 12)}): ${result.detail} (${formatDuration(ms)})`),
+        onFailure: (failure, ms) => logger.info(`failed ${failure.functionName} (${functionLabel(pkg.path, failure.key)}): ${errorText(failure.error).split('\n')[0]} (${formatDuration(ms)})`),
       });
+      const json = results.map((r): FunctionJson => (r.action === 'failed'
+        ? { action: 'failed', functionName: r.functionName, revision: pkg.revision!, codeSha256: null, version: null, error: redactSecrets(errorText(r.error)) }
+        : { action: r.action, functionName: r.functionName, revision: r.revision, codeSha256: r.codeSha256, version: r.version }));
+      const out: DeployJson = pkg.functions[0]!.key === undefined ? json[0]! : { path: pkg.path, functions: results.map((r, i) => ({ key: r.key!, ...json[i]! })) };
       const failed = results.find((r): r is FailedFunction => r.action === 'failed');
-      if (failed) throw failed.error;
-      const done = results as FunctionResult[];
-      const json = done.map((r) => ({ action: r.action, functionName: r.functionName, revision: r.revision, codeSha256: r.codeSha256, version: r.version }));
-      return pkg.functions[0]!.key === undefined ? json[0]! : { path: pkg.path, functions: done.map((r, i) => ({ key: r.key!, ...json[i]! })) };
+      if (failed) {
+        // The first failure decides the exit code; the functions that did deploy stay in --json and result.json.
+        report.partial(out);
+        throw failed.error;
+      }
+      return out;
     } finally {
       access.close();
     }
@@ -340,6 +363,8 @@ export interface DeployPackageOptions {
   report?: Pick<DeployReport, 'timed' | 'bundled'>;
   /** Hears each function's outcome as it ends, with its duration. */
   onResult?: (result: FunctionResult, ms: number) => void;
+  /** Hears each of several functions that failed (a package's single function throws instead), with its duration. */
+  onFailure?: (failure: FailedFunction, ms: number) => void;
 }
 
 /** One function's outcome, with the key that tells it from the package's other functions. */
@@ -399,7 +424,9 @@ export async function deployPackage(plan: Plan, pkg: Package, access: LambdaAcce
       } catch (error) {
         // A package's single function fails as today: the error itself.
         if (targets.length === 1) throw error;
-        results.push({ action: 'failed', key: target.key, functionName: target.functionName, error });
+        const failure: FailedFunction = { action: 'failed', key: target.key, functionName: target.functionName, error };
+        options.onFailure?.(failure, performance.now() - started);
+        results.push(failure);
       }
     }
   } finally {

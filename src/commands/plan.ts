@@ -32,7 +32,8 @@ export function registerPlan(program: Command, logger: Logger): void {
           functionName: single(p) ? p.functionName : null,
           revision: p.revision ?? null,
           description: p.revision && single(p) ? functionDescription(plan.repository, p.path, p.revision) : null,
-          handler: p.config.handler,
+          // Each of several functions has its own handler (see functions): none is the package's.
+          handler: single(p) ? p.config.handler : null,
           runtime: p.config.runtime,
           architecture: p.config.architecture,
           memory: p.config.memory,

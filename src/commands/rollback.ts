@@ -9,7 +9,8 @@ import type { Package } from '../packages/package.js';
 import { planPackages, type Plan } from '../packages/plan.js';
 import { git, isAncestor, resolveRevision } from '../repo/git.js';
 import { functionLabel } from '../packages/description.js';
-import { deployPackage, historyFor, openAccess, packageAt, redactingErrors, type FailedFunction, type FunctionResult } from './deploy.js';
+import { missingPackageError } from './common.js';
+import { deployPackage, errorText, historyFor, openAccess, packageAt, redactingErrors, type FailedFunction, type FunctionResult } from './deploy.js';
 
 const lambda = () => import('../lambda/index.js');
 
@@ -50,7 +51,7 @@ export function registerRollback(program: Command, logger: Logger): void {
 
 async function rollbackCommand(path: string, options: RollbackCommandOptions, logger: Logger): Promise<RollbackJson | { path: string; functions: Array<RollbackJson & { key: string }> }> {
   const root = resolve(path);
-  if (!existsSync(root)) throw new UsageError(`${path} does not exist`);
+  if (!existsSync(root)) throw missingPackageError('rollback', path);
   const plan = await planPackages({ root, repoUrl: options.repoUrl, logger });
   const pkg = await packageAt(plan, await realpath(root), path);
   const to = options.to === undefined ? undefined : await resolveRevision(plan.gitRoot, options.to);
@@ -79,13 +80,17 @@ async function rollbackCommand(path: string, options: RollbackCommandOptions, lo
     const oldPkg = old.packages.find((p) => p.path === pkg.path);
     if (!oldPkg) throw new UsageError(`${pkg.path} is not a package at ${target.slice(0, 12)}, so there is nothing to roll back to there`);
     logger.info(`rollback of ${pkg.path} to ${target.slice(0, 12)}: deploying the package as it was there, past the guard that an older revision never overwrites a newer one`);
-    const results = await deployPackage(old, oldPkg, access, { force: true, history: await historyFor(old, undefined, logger), logger });
-    const failed = results.find((r): r is FailedFunction => r.action === 'failed');
-    if (failed) throw failed.error;
-    const out = (results as FunctionResult[]).map((result) => {
+    const results = await deployPackage(old, oldPkg, access, {
+      force: true, history: await historyFor(old, undefined, logger), logger,
+      onFailure: (failure) => logger.info(`failed to roll back ${failure.functionName} (${functionLabel(pkg.path, failure.key)}): ${errorText(failure.error).split('\n')[0]}`),
+    });
+    // Each function that did roll back says so, also when another one failed.
+    const out = results.filter((r): r is FunctionResult => r.action !== 'failed').map((result) => {
       logger.info(`rolled back ${result.functionName} (${functionLabel(pkg.path, result.key)}) from ${from?.slice(0, 12) ?? 'nothing'} to ${result.revision.slice(0, 12)} (${formatDuration(performance.now() - started)}); the next push deploys as usual`);
       return { key: result.key, action: 'rolled-back' as const, functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version, from: from ?? null };
     });
+    const failed = results.find((r): r is FailedFunction => r.action === 'failed');
+    if (failed) throw failed.error;
     return shaped(oldPkg, out);
   } finally {
     access.close();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NotInSyncError } from '../errors.js';
-import { formatDuration, type Logger } from '../log.js';
+import { counted, formatDuration, type Logger } from '../log.js';
 import type { CallRecord } from '../lambda/call-log.js';
 import type { Classification, LambdaAccess, PackageState } from '../lambda/index.js';
 import { redactingLogger } from '../lambda/redact.js';
@@ -47,7 +47,7 @@ export function registerStatus(program: Command, logger: Logger): void {
         access.close();
       }
       const summary = summarizeStatus(result);
-      safe.info(`${describeSummary(result)}; ${calls.length} Lambda API calls in ${formatDuration(performance.now() - started)}`);
+      safe.info(`${describeSummary(result)}; ${counted(calls.length, 'Lambda API call')} in ${formatDuration(performance.now() - started)}`);
       for (const kept of result.kept) safe.warn(`${kept.functionName}${kept.path ? ` (${kept.path})` : ''} is not removable: ${kept.why}`);
       if (options.json) {
         const out: StatusJson = { ...result, summary, calls: calls.length };
@@ -72,9 +72,9 @@ export interface ReadStatusOptions {
 export async function readStatus(plan: Plan, access: LambdaAccess, options: ReadStatusOptions): Promise<Classification> {
   const { classify, lambdaReads, listAllFunctions, LIST_PAGE_SIZE } = await lambda();
   const client = access.forListing();
-  const functions = await options.logger.step('list the account\'s functions', () => listAllFunctions(client), (list) => `${list.length} in ${Math.max(1, Math.ceil(list.length / LIST_PAGE_SIZE))} pages`);
+  const functions = await options.logger.step('list the account\'s functions', () => listAllFunctions(client), (list) => `${list.length} in ${counted(Math.max(1, Math.ceil(list.length / LIST_PAGE_SIZE)), 'page')}`);
   const history = await historyFor(plan, undefined, options.logger);
-  return options.logger.step(`compare ${plan.packages.length} packages with Lambda`, () =>
+  return options.logger.step(`compare ${counted(plan.packages.length, 'package')} with Lambda`, () =>
     classify(plan, lambdaReads(client, functions), { history, verifyCode: options.verifyCode === true }));
 }
 
@@ -89,15 +89,14 @@ export function summarizeStatus(result: Classification): StatusJson['summary'] {
   return summary;
 }
 
-/** `12 packages: 10 in-sync, 1 behind, 1 missing; 2 orphans` (`14 functions of 12 packages: ...` when some declare several) */
+/** `12 packages: 10 in-sync, 1 behind, 1 missing; 2 orphans` (`14 functions of 12 packages: ...` when some declare `functions`, as sync counts) */
 export function describeSummary(result: Classification): string {
   const counts = STATE_ORDER.map((s) => [s, result.packages.filter((p) => p.state === s).length] as const).filter(([, n]) => n > 0);
   const n = result.packages.length;
-  const orphans = result.orphans.length;
-  // Counted per function once a package declares several.
-  const packages = new Set(result.packages.map((p) => p.path)).size;
-  const what = packages === n ? `${n} package${n === 1 ? '' : 's'}` : `${n} functions of ${packages} package${packages === 1 ? '' : 's'}`;
-  return `${what}${counts.length ? `: ${counts.map(([s, c]) => `${c} ${s}`).join(', ')}` : ''}; ${orphans} orphan${orphans === 1 ? '' : 's'}`;
+  // Counted per function once a package declares `functions` (its rows are path#key), even only one.
+  const packages = counted(new Set(result.packages.map((p) => p.path)).size, 'package');
+  const what = result.packages.some((p) => p.key !== undefined) ? `${counted(n, 'function')} of ${packages}` : packages;
+  return `${what}${counts.length ? `: ${counts.map(([s, c]) => `${c} ${s}`).join(', ')}` : ''}; ${counted(result.orphans.length, 'orphan')}`;
 }
 
 const short = (sha: string | null): string => (sha ? sha.slice(0, 12) : '-');

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { LambdaSyncError, OperationError, UsageError } from '../errors.js';
-import { createLogger, formatDuration, silentLogger, type Logger } from '../log.js';
+import { OperationError, UsageError } from '../errors.js';
+import { counted, createLogger, formatDuration, silentLogger, type Logger } from '../log.js';
 import type { LambdaAccess } from '../lambda/access.js';
 import type { CallRecord } from '../lambda/call-log.js';
 import type { Classification, PackageState } from '../lambda/classify.js';
@@ -14,7 +14,7 @@ import { planPackages, type Plan } from '../packages/plan.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import { addRepositoryOptions, formatTable, type RepositoryOptions } from './common.js';
 import { functionLabel } from '../packages/description.js';
-import { deployPackage, forcedByEnvironment, historyFor, openAccess, redactingErrors } from './deploy.js';
+import { deployPackage, DIRTY_HINT, errorText, forcedByEnvironment, historyFor, openAccess, redactingErrors } from './deploy.js';
 import { readStatus } from './status.js';
 
 const lambda = () => import('../lambda/index.js');
@@ -115,7 +115,7 @@ export function registerSync(program: Command, logger: Logger): void {
         access.close();
       }
       const retried = calls.filter((c) => c.attempts > 1).length;
-      safe.info(`${summarize(rows)} in ${formatDuration(performance.now() - started)}; ${calls.length} Lambda API calls, ${retried} of them retried`);
+      safe.info(`${summarize(rows)} in ${formatDuration(performance.now() - started)}; ${counted(calls.length, 'Lambda API call')}, ${retried} of them retried`);
       if (options.json) process.stdout.write(`${JSON.stringify({ repository: plan.repository, head: plan.head, packages: rows })}\n`);
       else if (rows.length > 0) process.stdout.write(`${syncTable(rows)}\n`);
       const failed = rows.filter((r) => r.action === 'failed');
@@ -238,12 +238,12 @@ async function syncOne(plan: Plan, pkg: Package, access: LambdaAccess, options: 
     path: pkg.path, ...(fn.key === undefined ? {} : { key: fn.key }), functionName: fn.functionName, action, revision: pkg.revision ?? null, ms, detail, codeSha256, warnings,
   });
   // What to do goes on a second line: in --json and in the package's log line, while the table shows the first.
-  const message = (error: unknown): string =>
-    redactSecrets(error instanceof LambdaSyncError && error.hint ? `${error.message}\n${error.hint}` : error instanceof Error ? error.message : String(error));
+  const message = (error: unknown): string => redactSecrets(errorText(error));
   try {
     const logger = collectingWarnings(options.verbose ? prefixed(options.logger, pkg.path) : silentLogger, warnings);
     if (pkg.uncommittedFiles.length > 0) {
-      if (!options.allowDirty) throw new UsageError(`${pkg.path} has uncommitted changes`, 'commit them, or pass --allow-dirty');
+      // The same refusal as deploy's, naming the files.
+      if (!options.allowDirty) throw new UsageError(leftOut(pkg, pkg.revision), DIRTY_HINT);
       logger.warn(leftOut(pkg, pkg.revision));
     }
     const times = new Map<string, number>();
@@ -289,8 +289,7 @@ export function summarize(rows: SyncRow[]): string {
   const removals = rows.filter(isRemoval).length;
   const functions = rows.length - removals;
   const packages = new Set(rows.filter((r) => !isRemoval(r)).map((r) => r.path)).size;
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(functions, 'function')} of ${plural(packages, 'package')}${removals ? ` and ${plural(removals, 'removal')}` : ''}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}${warnings ? `; ${plural(warnings, 'warning')}` : ''}`;
+  return `${counted(functions, 'function')} of ${counted(packages, 'package')}${removals ? ` and ${counted(removals, 'removal')}` : ''}${counts.length ? `: ${counts.map(([a, n]) => `${n} ${a}`).join(', ')}` : ''}${warnings ? `; ${counted(warnings, 'warning')}` : ''}`;
 }
 
 export function syncTable(rows: SyncRow[]): string {

@@ -129,6 +129,10 @@ export async function resolvePackageConfig(tree: RepositoryTree, source: Package
     throwIfAny(validateConfig('lambda', source.raw, source.file, source.kind === 'package.json' ? 'lambda' : ''));
     own = source.raw as PackageConfigInput;
   }
+  // Each of several functions sets its own handler: a package-level one would be silently dead.
+  if (own.functions && own.handler !== undefined) {
+    throw new ConfigError(source.file, configField({ configFile: source.file }, 'handler'), 'is not used by a package with functions: each function sets its own handler', `move it into the functions that use it (functions.<key>.handler), or remove it`);
+  }
   const defaults = root.defaults ?? {};
   const merged: PackageConfigInput = { ...BUILTIN_PACKAGE_DEFAULTS, ...defaults, ...own };
   const field = (key: string): string => configField({ configFile: source.file }, key);

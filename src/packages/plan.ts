@@ -10,7 +10,7 @@ import { resolveRepositoryId } from '../repo/repository.js';
 import type { RepositoryId } from '../repo/repository-id.js';
 import { findRevisions, type RevisionWatch } from '../repo/revisions.js';
 import { findUncommitted } from '../repo/status.js';
-import { silentLogger, type Logger } from '../log.js';
+import { counted, silentLogger, type Logger } from '../log.js';
 import { discoverPackages, scanPath } from './discover.js';
 import { functionName } from './function-name.js';
 import { bundleDigest, configDigest, settingsOf } from './function-settings.js';
@@ -96,7 +96,7 @@ export async function planPackages(options: PlanOptions = {}): Promise<Plan> {
   checkUniqueNames(named.flatMap((p) => p.functions.map((fn) => ({ path: functionLabel(p.path, fn.key), configFile: p.configFile, functionName: fn.functionName }))));
 
   const watches: RevisionWatch<string>[] = named.map((p) => ({ key: p.path, paths: p.watchedPaths, ignore: p.ignoredPaths }));
-  const revisions = await logger.step(`revisions of ${watches.length} packages`, () => revisionsWithDeepening(gitRoot, watches, head, options.deepen));
+  const revisions = await logger.step(`revisions of ${counted(watches.length, 'package')}`, () => revisionsWithDeepening(gitRoot, watches, head, options.deepen));
   // Uncommitted configuration counts too: a deploy leaves it out.
   const uncommitted = await findUncommitted(gitRoot, named.map((p) => ({ key: p.path, paths: [...p.watchedPaths, ROOT_CONFIG_FILE] })));
 

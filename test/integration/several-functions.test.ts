@@ -14,7 +14,7 @@ import { runCli } from '../support/cli.js';
 import { tempDir, TestRepo } from '../support/git-repo.js';
 import { startLambdaServer, type LambdaServer } from '../support/lambda-server.js';
 import { startQueueServer, type QueueServer } from '../support/queue-server.js';
-import { cliEnv, ROLE } from '../lambda/fixtures.js';
+import { cliEnv, ROLE, seedPackageFunction } from '../lambda/fixtures.js';
 import { createDecisionTask, DECISION_SCOPES, gitRedirectEnv, REPO_URL, ROOT_CONFIG } from '../taskcluster/fixtures.js';
 
 const REPO_ID = 'github.com/owner/fns' as RepositoryId;
@@ -67,7 +67,7 @@ describe('a package with two functions', () => {
     const result = await runCli(['plan', '--json'], { cwd: repo.dir });
     assert.equal(result.code, 0, result.stderr);
     const head = repo.head();
-    const plan = JSON.parse(result.stdout) as { packages: Array<{ path: string; functionName: string | null; description: string | null; functions: Array<{ key: string | null; functionName: string; description: string; handler: string; memory: number; timeout: number }> }> };
+    const plan = JSON.parse(result.stdout) as { packages: Array<{ path: string; functionName: string | null; description: string | null; handler: string | null; functions: Array<{ key: string | null; functionName: string; description: string; handler: string; memory: number; timeout: number }> }> };
     const [notes, plain] = plan.packages;
     assert.deepEqual(notes!.functions.map((f) => [f.key, f.functionName, f.description, f.handler, f.memory, f.timeout]), [
       ['addNote', NAMES.add, `${REPO_ID}/fns/notes#addNote@${head}`, 'add.handler', 256, 10],
@@ -75,8 +75,9 @@ describe('a package with two functions', () => {
     ]);
     assert.match(NAMES.add, /^notes-addNote-[0-9a-f]{16}$/);
     assert.match(NAMES.analyze, /^notes-analyzeNote-[0-9a-f]{16}$/);
-    assert.deepEqual([notes!.functionName, notes!.description], [null, null]);
-    assert.deepEqual([plain!.functionName, plain!.description], [NAMES.plain, functionDescription(REPO_ID, 'fns/plain', head)]);
+    // Each function has its own handler: the package has none, as it has no one name or Description.
+    assert.deepEqual([notes!.functionName, notes!.description, notes!.handler], [null, null, null]);
+    assert.deepEqual([plain!.functionName, plain!.description, plain!.handler], [NAMES.plain, functionDescription(REPO_ID, 'fns/plain', head), 'main.handler']);
     assert.match(NAMES.plain, /^plain-[0-9a-f]{16}$/);
 
     const table = await runCli(['plan'], { cwd: repo.dir });
@@ -137,5 +138,26 @@ describe('a package with two functions', () => {
     assert.deepEqual(out.functions.map((f) => [f.key, f.action, f.functionName]), [['addNote', 'updated', NAMES.add], ['analyzeNote', 'updated', NAMES.analyze]]);
     assert.equal(lambda.callsTo('UpdateFunctionCode').length, 2);
     assert.equal(lambda.function(NAMES.analyze)!.configuration.Description, `${REPO_ID}/fns/notes#analyzeNote@${head}`);
+  });
+
+  it('deploy of a package two of whose function names another holds: the others deploy, and --json, result.json and the log give every function\'s outcome', async () => {
+    const foreign = { share: functionName(REPO_ID, 'fns/notes', { key: 'shareNote' }), tag: functionName(REPO_ID, 'fns/notes', { key: 'tagNote' }) };
+    for (const name of Object.values(foreign)) seedPackageFunction(lambda, { path: 'fns/notes', functionName: name, revision: 'x', description: 'made by hand', tags: {} });
+    repo.write('fns/notes/lambda.yml', `${NOTES_YML}  shareNote:\n    handler: add.handler\n  tagNote:\n    handler: add.handler\n`).commit('two more functions');
+    const artifacts = join(tempDir(), 'artifacts');
+    const result = await runCli(['deploy', 'fns/notes', '--json', '--artifacts', artifacts], { cwd: repo.dir, env: cliEnv(lambda) });
+    assert.equal(result.code, 2, 'a function another owns is a conflict to resolve (exit 2)');
+    const out = JSON.parse(result.stdout) as { path: string; functions: Array<{ key: string; action: string; functionName: string; error?: string }> };
+    assert.deepEqual(out.functions.map((f) => [f.key, f.action]), [['addNote', 'skipped'], ['analyzeNote', 'configured'], ['shareNote', 'failed'], ['tagNote', 'failed']]);
+    assert.match(out.functions[3]!.error!, new RegExp(`^${foreign.tag} is not the function of ${REPO_ID}/fns/notes#tagNote`));
+    assert.equal(lambda.function(NAMES.analyze)!.configuration.MemorySize, 1024, 'the functions that are the package\'s were deployed');
+    for (const [key, name] of [['shareNote', foreign.share], ['tagNote', foreign.tag]] as const) {
+      assert.match(result.stderr, new RegExp(`^failed ${name} \\(fns/notes#${key}\\): ${name} is not the function of`, 'm'), 'each failure has its line, not only the first');
+      assert.equal(lambda.function(name)!.configuration.Description, 'made by hand');
+    }
+    const report = JSON.parse(readFileSync(join(artifacts, 'result.json'), 'utf8')) as { action: string; function: string; functions: Array<{ key: string; action: string }>; error: string };
+    assert.equal(report.action, 'failed');
+    assert.deepEqual(report.functions.map((f) => [f.key, f.action]), [['addNote', 'skipped'], ['analyzeNote', 'configured'], ['shareNote', 'failed'], ['tagNote', 'failed']]);
+    assert.match(report.error, new RegExp(`^${foreign.share} is not the function of`));
   });
 });

@@ -28,7 +28,9 @@ it('--allow-dirty with an uncommitted lambda.yml deploys the committed memory, s
   }
   const refused = await runCli(['sync'], { cwd: repo.dir, env: cliEnv(server) });
   assert.equal(refused.code, 1);
-  assert.match(refused.stdout, /fn-a\s+failed\s+.*fn-a has uncommitted changes/);
+  // Refused as deploy refuses it, naming the files, in the table and with what to do in --json's detail.
+  assert.match(refused.stdout, /fn-a\s+failed\s+.*fn-a has uncommitted changes, left out: fn-a\/lambda\.yml;/);
+  assert.match(refused.stderr, /fn-a: failed: fn-a has uncommitted changes, left out: fn-a\/lambda\.yml;.*\n.*--allow-dirty/);
 
   repo.git('checkout', '.');
   const clean = await runCli(['sync', '--json'], { cwd: repo.dir, env: cliEnv(server) });

@@ -178,6 +178,9 @@ describe('bad input exits 2 with a message that says what is wrong', () => {
     ['a --repo-url with no host/owner/name', ['deploy', 'fn-a', '--repo-url', 'not a url'], {}, /cannot derive a repository id/],
     ['a folder that is not a package', ['deploy', '.'], {}, /\. is not a package folder; packages under it: dirty, fn-a\n/],
     ['a folder that does not exist', ['deploy', 'nope'], {}, /error: nope does not exist/],
+    // plan, sync and status name one of a package's functions path#key: people copy it.
+    ['a function of a package, as plan names it', ['deploy', 'fn-a#api'], {}, /error: fn-a#api names one function of the package fn-a: deploy works on a whole package, all of its functions\n.*lambda-sync deploy fn-a$/m],
+    ['rollback of a function of a package, as plan names it', ['rollback', 'fn-a#api'], {}, /error: fn-a#api names one function of the package fn-a: rollback works on a whole package.*\n.*lambda-sync rollback fn-a$/m],
     ['a package with uncommitted changes', ['deploy', 'dirty'], {}, /dirty has uncommitted changes, left out: dirty\/main\.js;.*\n.*--allow-dirty/],
     ['a package never committed', ['deploy', 'fresh', '--allow-dirty'], {}, /fresh has never been committed/],
     ['no AWS region', ['deploy', 'fn-a'], { AWS_REGION: '' }, /no AWS region is set\n.*region/],

@@ -69,6 +69,7 @@ const cases: BadCase[] = [
     file: 'fn/lambda.yml', field: 'dependsOn[0]', reason: /leads outside the repository/,
   },
   { name: 'a function without a handler', setup: pkgYml('functions:\n  api:\n    memory: 256\n'), file: 'fn/lambda.yml', field: 'functions.api', reason: /must have required property 'handler'/ },
+  { name: 'a package handler beside functions', setup: pkgYml('handler: main.handler\nfunctions:\n  api:\n    handler: api.handler\n'), file: 'fn/lambda.yml', field: 'handler', reason: /is not used by a package with functions: each function sets its own handler/ },
   { name: 'an unknown key of a function', setup: pkgYml('functions:\n  api:\n    handler: api.handler\n    runtime: nodejs22.x\n'), file: 'fn/lambda.yml', field: 'functions.api.runtime', reason: /unknown key \(allowed: handler, memory, timeout, environment, role, alias\)/ },
   { name: 'a function key a name cannot hold', setup: pkgYml('functions:\n  "add note":\n    handler: add.handler\n'), file: 'fn/lambda.yml', field: 'functions.add note', reason: /"add note" is not a function key/ },
   { name: 'a function\'s timeout out of range', setup: pkgJson({ functions: { api: { handler: 'api.handler', timeout: 0 } } }), file: 'fn/package.json', field: 'lambda.functions.api.timeout', reason: /0 is out of range \(1-900\)/ },
