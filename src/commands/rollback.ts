@@ -73,12 +73,15 @@ async function rollbackCommand(path: string, options: RollbackCommandOptions, lo
       return shaped(pkg, out);
     }
     // Otherwise the package is redeployed as it was: one bundle for all its functions.
-    const first = fns[0]!;
-    const from = await deployedRevision(access.forFunction({ functionName: first.functionName, executionRoleArn: first.settings.role }).client, first.functionName);
+    // Each function's own revision: one added since (never deployed) names none, and the others still tell where to go back from.
+    const deployed = new Map<string, string | undefined>();
+    for (const fn of fns) deployed.set(fn.functionName, await deployedRevision(access.forFunction({ functionName: fn.functionName, executionRoleArn: fn.settings.role }).client, fn.functionName));
+    const from = fns.map((fn) => deployed.get(fn.functionName)).find((revision) => revision !== undefined);
     const target = to ?? (await previousRevision(plan, pkg, from));
     const old = await planPackages({ root, repoUrl: options.repoUrl, logger, from: { commit: target } });
-    const oldPkg = old.packages.find((p) => p.path === pkg.path);
-    if (!oldPkg) throw new UsageError(`${pkg.path} is not a package at ${target.slice(0, 12)}, so there is nothing to roll back to there`);
+    const found = old.packages.find((p) => p.path === pkg.path);
+    if (!found) throw new UsageError(`${pkg.path} is not a package at ${target.slice(0, 12)}, so there is nothing to roll back to there`);
+    const oldPkg = functionsOfHead(found, pkg, target, logger);
     logger.info(`rollback of ${pkg.path} to ${target.slice(0, 12)}: deploying the package as it was there, past the guard that an older revision never overwrites a newer one`);
     const results = await deployPackage(old, oldPkg, access, {
       force: true, history: await historyFor(old, undefined, logger), logger,
@@ -86,6 +89,7 @@ async function rollbackCommand(path: string, options: RollbackCommandOptions, lo
     });
     // Each function that did roll back says so, also when another one failed.
     const out = results.filter((r): r is FunctionResult => r.action !== 'failed').map((result) => {
+      const from = deployed.get(result.functionName);
       logger.info(`rolled back ${result.functionName} (${functionLabel(pkg.path, result.key)}) from ${from?.slice(0, 12) ?? 'nothing'} to ${result.revision.slice(0, 12)} (${formatDuration(performance.now() - started)}); the next push deploys as usual`);
       return { key: result.key, action: 'rolled-back' as const, functionName: result.functionName, revision: result.revision, codeSha256: result.codeSha256, version: result.version, from: from ?? null };
     });
@@ -108,11 +112,35 @@ function shaped(pkg: Package, out: Array<RollbackJson & { key: string | undefine
 
 /** The package's revision before `deployed`: the newest first-parent commit before it that changed the package. */
 async function previousRevision(plan: Plan, pkg: Package, deployed: string | undefined): Promise<string> {
-  if (deployed === undefined) throw new UsageError(`${pkg.functionName} names no deployed revision (missing, or its Description was edited)`, 'pass --to <revision>');
+  if (deployed === undefined) {
+    const what = pkg.functions.length === 1 ? pkg.functionName : `none of ${pkg.path}'s functions (${pkg.functions.map((fn) => fn.functionName).join(', ')})`;
+    throw new UsageError(`${what} names no deployed revision (missing, or its Description was edited)`, 'pass --to <revision>');
+  }
   const known = await isAncestor(plan.gitRoot, deployed, deployed);
   if (!known) throw new UsageError(`Lambda runs ${deployed.slice(0, 12)}, which this clone does not have`, 'fetch it (git fetch origin), or pass --to <revision>');
   const { stdout } = await git(plan.gitRoot, ['log', '-1', '--first-parent', '--format=%H', `${deployed}^`, '--', ...pkg.watchedPaths, ...pkg.ignoredPaths.map((p) => `:(exclude)${p}`)], { okExitCodes: [128] });
   const previous = stdout.trim();
   if (!previous) throw new UsageError(`${pkg.path} has no revision before ${deployed.slice(0, 12)} to roll back to`, 'pass --to <revision>');
   return previous;
+}
+
+/**
+ * The functions a rollback redeploys: those HEAD's package declares that the
+ * package had at the target too. One HEAD dropped is not recreated (pruning
+ * would only delete it again), and one added since is left as it is.
+ */
+function functionsOfHead(old: Package, head: Package, target: string, logger: Logger): Package {
+  const atHead = new Set(head.functions.map((fn) => fn.functionName));
+  const then = new Set(old.functions.map((fn) => fn.functionName));
+  const at = target.slice(0, 12);
+  for (const fn of old.functions) if (!atHead.has(fn.functionName)) logger.info(`${functionLabel(old.path, fn.key)} (${fn.functionName}) was a function of ${old.path} at ${at}, but HEAD does not declare it: not recreated`);
+  for (const fn of head.functions) if (!then.has(fn.functionName)) logger.info(`${functionLabel(head.path, fn.key)} (${fn.functionName}) was not a function of ${head.path} at ${at}: left as it is`);
+  const functions = old.functions.filter((fn) => atHead.has(fn.functionName));
+  if (functions.length === 0) {
+    throw new UsageError(
+      `none of ${head.path}'s functions at HEAD (${head.functions.map((fn) => functionLabel(head.path, fn.key)).join(', ')}) was a function of it at ${at}, so there is nothing to roll back`,
+      'pass --to a revision where the package declares these functions',
+    );
+  }
+  return functions.length === old.functions.length ? old : { ...old, functions, functionName: functions[0]!.functionName };
 }

@@ -6,7 +6,8 @@ import type { RollbackJson } from '../../src/commands/rollback.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { startLambdaServer, type LambdaServer } from '../support/lambda-server.js';
-import { cliEnv, repoWithPackages } from './fixtures.js';
+import { functionName } from '../../src/packages/function-name.js';
+import { cliEnv, REPOSITORY, repoWithPackages } from './fixtures.js';
 
 let server: LambdaServer;
 let repo: TestRepo;
@@ -86,5 +87,29 @@ describe('lambda-sync rollback', () => {
     assert.equal(nothingBefore.code, 2);
     assert.match(nothingBefore.stderr, new RegExp(`error: fn has no revision before ${first.revision.slice(0, 12)} to roll back to`));
     assert.equal(server.callsTo('UpdateFunctionCode').length, 0);
+  });
+
+  it('a package with functions: goes back from the revision its deployed functions run, and redeploys only the functions HEAD declares that the package had then', async () => {
+    repo = repoWithPackages([]);
+    const yml = (keys: string[]) => `functions:\n${keys.map((k) => `  ${k}:\n    handler: main.handler\n`).join('')}`;
+    repo.writeJson('notes/package.json', { name: 'notes', version: '1.0.0', private: true });
+    repo.write('notes/main.js', 'exports.handler = async () => "v1";\n').write('notes/lambda.yml', yml(['keep', 'drop'])).commit('v1');
+    const r1 = repo.head();
+    assert.equal((await cli(['sync'])).code, 0);
+    repo.write('notes/main.js', 'exports.handler = async () => "v2";\n').commit('v2');
+    const r2 = repo.head();
+    assert.equal((await cli(['sync'])).code, 0);
+    const names = { keep: functionName(REPOSITORY, 'notes', { key: 'keep' }), drop: functionName(REPOSITORY, 'notes', { key: 'drop' }) };
+    // HEAD drops one function and adds one, first, that was never deployed.
+    repo.write('notes/lambda.yml', yml(['fresh', 'keep'])).commit('fresh instead of drop');
+
+    const result = await cli(['rollback', 'notes', '--json']);
+    const out = json<{ path: string; functions: Array<RollbackJson & { key: string }> }>(result);
+    assert.deepEqual(out.functions.map((f) => [f.key, f.revision, f.from]), [['keep', r1, r2]]);
+    assert.equal(server.function(names.keep)!.configuration.Description, `github.com/example/functions/notes#keep@${r1}`);
+    assert.equal(server.function(names.drop)!.configuration.Description, `github.com/example/functions/notes#drop@${r2}`, 'a function HEAD dropped is not redeployed');
+    assert.equal(server.functions().length, 2, 'the function HEAD added is not created by a rollback');
+    assert.match(result.stderr, /notes#drop \(\S+\) was a function of notes at [0-9a-f]{12}, but HEAD does not declare it: not recreated/);
+    assert.match(result.stderr, /notes#fresh \(\S+\) was not a function of notes at [0-9a-f]{12}: left as it is/);
   });
 });
