@@ -219,9 +219,11 @@ export async function syncPackages(plan: Plan, access: LambdaAccess, options: Sy
     const rows = await syncOne(plan, pkg, access, options);
     for (const row of rows) {
       done++;
-      const what = row.action === 'failed' ? `failed: ${row.detail}` : row.action;
+      // A failure's first line is what went wrong; what to do follows on its own line, as the CLI prints errors.
+      const [first, ...hint] = row.detail.split('\n');
+      const what = row.action === 'failed' ? `failed: ${first}` : row.action;
       const warned = row.warnings.length ? `, ${row.warnings.length} warning${row.warnings.length === 1 ? '' : 's'}` : '';
-      options.logger.info(`[${done}/${total}] ${functionLabel(row.path, row.key)}: ${what} (${formatDuration(row.ms)}${warned})`);
+      options.logger.info(`[${done}/${total}] ${functionLabel(row.path, row.key)}: ${what} (${formatDuration(row.ms)}${warned})${row.action === 'failed' && hint.length ? `\n  ${hint.join('\n  ')}` : ''}`);
     }
     // With --verbose they were printed among the package's steps already; the package's rows share them.
     if (!options.verbose) for (const warning of rows[0]?.warnings ?? []) options.logger.warn(warning);

@@ -30,7 +30,7 @@ it('--allow-dirty with an uncommitted lambda.yml deploys the committed memory, s
   assert.equal(refused.code, 1);
   // Refused as deploy refuses it, naming the files, in the table and with what to do in --json's detail.
   assert.match(refused.stdout, /fn-a\s+failed\s+.*fn-a has uncommitted changes, left out: fn-a\/lambda\.yml;/);
-  assert.match(refused.stderr, /fn-a: failed: fn-a has uncommitted changes, left out: fn-a\/lambda\.yml;.*\n.*--allow-dirty/);
+  assert.match(refused.stderr, /^\[1\/1\] fn-a: failed: fn-a has uncommitted changes, left out: fn-a\/lambda\.yml;.* \(\d+ ms\)\n  commit the changes first, or pass --allow-dirty/m);
 
   repo.git('checkout', '.');
   const clean = await runCli(['sync', '--json'], { cwd: repo.dir, env: cliEnv(server) });
