@@ -4,7 +4,7 @@ import { functionDescription, functionLabel, isDescriptionOf, packagePathIn, par
 import type { FunctionSettings } from '../packages/function-settings.js';
 import { commitsBetween, isAncestor, pathInCommit } from '../repo/git.js';
 import type { RepositoryId } from '../repo/repository-id.js';
-import { configDrift, tagValue, TAG_CODE_SHA256, TAG_CONFIG, TAG_PATH, TAG_REPOSITORY, type FieldDrift } from './function-config.js';
+import { configDrift, tagValue, TAG_CODE_SHA256, TAG_CONFIG, TAG_CONFIG_REVISION, TAG_PATH, TAG_REPOSITORY, type FieldDrift } from './function-config.js';
 import type { RevisionHistory } from './history.js';
 
 /**
@@ -252,6 +252,14 @@ async function orphanVerdict(repo: RepositoryAtHead, fn: FunctionConfiguration, 
   const ordered = await isAncestor(repo.gitRoot, deployedRevision, repo.head);
   if (ordered === undefined) return keep(`it was deployed from ${deployedRevision.slice(0, 12)}, which this clone does not have (shallow, or not fetched): HEAD cannot prove it removed ${label(path)}`);
   if (!ordered) return keep(`it was deployed from ${deployedRevision.slice(0, 12)}, which is not in HEAD's history: a newer or other branch may have ${label(path)}`);
+  // The Description holds the code revision, which a lambda.yml-only commit does not move: a newer push that added this
+  // functions key (or renamed the function) deployed it at HEAD's code revision. Its configuration's commit tells.
+  const configuredAt = tags[TAG_CONFIG_REVISION];
+  if (configuredAt !== undefined && configuredAt !== deployedRevision) {
+    const configOrdered = await isAncestor(repo.gitRoot, configuredAt, repo.head);
+    if (configOrdered === undefined) return keep(`its configuration was read from ${configuredAt.slice(0, 12)}, which this clone does not have (shallow, or not fetched): HEAD cannot prove it removed ${label(path)}`);
+    if (!configOrdered) return keep(`its configuration was read from ${configuredAt.slice(0, 12)}, which is not in HEAD's history: a newer or other branch may declare ${label(path)}`);
+  }
   const folder = path.split('/').pop();
   const renamedTo = samePath ? [] : repo.packages.filter((p) => p.path !== path && p.path.split('/').pop() === folder).map((p) => p.path);
   return { functionName, functionArn: fn.FunctionArn ?? '', path, ...(key === undefined ? {} : { key }), deployedRevision, description: fn.Description ?? '', renamedTo, detail };

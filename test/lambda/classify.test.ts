@@ -117,6 +117,28 @@ describe('classify', () => {
     assert.match(result.orphans[0]!.detail, /notes no longer declares the function old \(it has add, analyze\)/);
   });
 
+  it('a function whose configuration came from a commit HEAD lacks (a newer push added its key in lambda.yml only) is kept, never an orphan', async () => {
+    const yml = (keys: string[]) => `functions:\n${keys.map((k) => `  ${k}:\n    handler: main.handler\n`).join('')}`;
+    repo = repoWithPackages([]);
+    repo.addPackage('notes', { lambdaYml: yml(['add']) }).commit('notes');
+    const behind = repo.head();
+    repo.write('notes/lambda.yml', yml(['add', 'share'])).commit('share: configuration only');
+    const newer = await plan();
+    const notes = newer.packages[0]!;
+    const share = notes.functions.find((f) => f.key === 'share')!;
+    // The push deployed it: its Description names the code revision, which that commit did not move.
+    seedPackageFunction(server, { path: 'notes', key: 'share', functionName: share.functionName, revision: notes.revision!, digests: { config: share.configDigest, bundle: notes.bundleDigest, configRevision: newer.head } });
+    repo.git('reset', '--hard', behind);
+    const atBehind = await statusOf(await plan());
+    assert.deepEqual(atBehind.orphans, [], 'a checkout behind the push deletes nothing');
+    assert.match(atBehind.kept.find((k) => k.functionName === share.functionName)!.why, new RegExp(`its configuration was read from ${newer.head.slice(0, 12)}, which is not in HEAD's history: a newer or other branch may declare notes#share`));
+
+    // Once HEAD descends from that push and drops the key, it is an orphan.
+    repo.git('reset', '--hard', newer.head);
+    repo.write('notes/lambda.yml', yml(['add'])).commit('drop share');
+    assert.deepEqual((await statusOf(await plan())).orphans.map((o) => [o.key, o.functionName]), [['share', share.functionName]]);
+  });
+
   it('code-drift: code uploaded by hand under our Description shows with verifyCode, from the CodeSha256 tag', async () => {
     repo = repoWithPackages(['a', 'b']);
     const p = await plan();
