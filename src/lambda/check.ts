@@ -59,11 +59,19 @@ export interface ExpectedState {
  * package a task that does the full check).
  */
 export function runsRevision(deployed: Deployed, expected: ExpectedState): boolean {
-  if (deployed.kind !== 'present' || deployed.configuration.State === 'Failed' || deployed.revision !== expected.revision) return false;
-  if (expected.description !== undefined && deployed.configuration.Description !== expected.description) return false;
-  if (expected.configDigest !== undefined && deployed.tags[TAG_CONFIG] !== expected.configDigest) return false;
+  return whyNotRunning(deployed, expected) === undefined;
+}
+
+/** Why runsRevision is false, for the log (`it runs 3f2a9c...`); undefined when it is true. */
+export function whyNotRunning(deployed: Deployed, expected: ExpectedState): string | undefined {
+  if (deployed.kind !== 'present') return 'it does not exist';
+  if (deployed.configuration.State === 'Failed') return 'its State is Failed';
+  if (deployed.revision !== expected.revision) return deployed.revision === undefined ? 'its Description names no revision' : `it runs ${deployed.revision.slice(0, 12)}`;
+  if (expected.description !== undefined && deployed.configuration.Description !== expected.description) return `its Description is ${JSON.stringify(deployed.configuration.Description ?? '')}`;
+  if (expected.configDigest !== undefined && deployed.tags[TAG_CONFIG] !== expected.configDigest) return deployed.tags[TAG_CONFIG] === undefined ? 'it has no configuration digest' : 'its configuration digest differs';
   const bundle = deployed.tags[TAG_BUNDLE];
-  return expected.bundleDigest === undefined || bundle === undefined || bundle === expected.bundleDigest;
+  if (expected.bundleDigest !== undefined && bundle !== undefined && bundle !== expected.bundleDigest) return 'its bundle settings differ';
+  return undefined;
 }
 
 export type Decision =

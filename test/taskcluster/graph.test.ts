@@ -295,7 +295,10 @@ describe('deploy mode with what Lambda runs (the readLambda seam)', () => {
     let reads = 0;
     const readLambda = async () => { reads++; throw new Error('not to be called'); };
     assert.equal((await runDecision({ root: repo.dir, ...submitNothing, all: true, readLambda })).graph.tasks.length, 3);
-    assert.equal((await runDecision({ root: repo.dir, dryRun: true, env: { TASK_ID: DECISION_ID }, owner: OWNER, readLambda })).graph.tasks.length, 3);
+    const dry = (await runDecision({ root: repo.dir, dryRun: true, env: { TASK_ID: DECISION_ID }, owner: OWNER, readLambda })).graph;
+    assert.equal(dry.tasks.length, 3);
     assert.equal(reads, 0);
+    // Not "every package gets a task": a push does not, only a dry run that did not look.
+    assert.deepEqual([...new Set(dry.packages.map((p) => `${p.verdict}: ${p.why}`))], ['deploy: a dry run does not read Lambda']);
   });
 });
