@@ -81,7 +81,7 @@ export function packageStates(functions: ReadonlyArray<Pick<PackageStatus, 'path
       const worst = fns.reduce((a, b) => (NEEDS_WORK[b.state] > NEEDS_WORK[a.state] ? b : a));
       if (fns.length === 1 && worst.key === undefined) return [path, { state: worst.state, detail: worst.detail }];
       const same = fns.every((f) => f.state === worst.state);
-      const detail = same && worst.state === 'in-sync' ? `all ${fns.length} functions: ${worst.detail}` : `${worst.key ?? path}: ${worst.detail}${fns.length > 1 ? ` (${fns.filter((f) => f.state !== 'in-sync').length} of ${fns.length} functions not in sync)` : ''}`;
+      const detail = same && worst.state === 'in-sync' && fns.length > 1 ? `all ${fns.length} functions: ${worst.detail}` : `${worst.key ?? path}: ${worst.detail}${fns.length > 1 ? ` (${fns.filter((f) => f.state !== 'in-sync').length} of ${fns.length} functions not in sync)` : ''}`;
       return [path, { state: worst.state, detail }];
     }),
   );

@@ -51,13 +51,13 @@ export function registerDecision(program: Command, logger: Logger): void {
   addRepositoryOptions(
     program
       .command('decision')
-      .description('build the task graph (one check-and-deploy task per package) and submit it to the Taskcluster queue')
+      .description('build the task graph (a check-and-deploy task for each package with work) and submit it to the Taskcluster queue')
       .addOption(new Option('--revision <sha>', 'clone --repo-url at this full commit sha first (as the decision task does) instead of reading the current checkout; --root is then relative to the repository root'))
       .addOption(new Option('--mode <mode>', 'deploy: tasks that deploy (pushes); check: tasks that only bundle and print what a deploy would set (pull requests)').choices(MODES).default('deploy'))
       .option('--base <sha>', 'check mode: the pull request\'s base commit; only packages whose files differ between the merge base of it and the head get a check task')
       .option('--all', 'create every package\'s task, whatever the decision knows (also taskcluster.allTasks in lambda-sync.yml)')
-      .option('--dry-run', 'submit nothing: print only the task graph JSON (taskId -> definition) on stdout')
-      .option('--artifacts <dir>', 'write task-graph.json, plan.json, actions.json, runnable-jobs.json, summary.txt and github/customCheckRunText.md into this folder (the decision task publishes it)')
+      .option('--dry-run', 'submit nothing and read no Lambda (so every package gets its task): print only the task graph JSON (taskId -> definition) on stdout')
+      .option('--artifacts <dir>', 'write task-graph.json, plan.json, actions.json, runnable-jobs.json, summary.txt and github/customCheckRunText.md into this folder (the decision task publishes it), and submission.json after submitting')
       .option('--owner <email>', 'metadata.owner of the tasks (the pusher); default the head commit\'s author email')
       .option('--task-group-id <taskId>', 'task group to create the tasks in; default TASK_GROUP_ID, else TASK_ID (used by the retrigger actions)')
       .option('--retrigger <json>', 'create new copies of only these tasks: {"requests": [{"tasks": ["deploy <path>"], "times": 1}], "force": false} (what the retrigger actions run)')

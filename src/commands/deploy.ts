@@ -273,7 +273,7 @@ async function answerFromLambda(path: string, options: DeployCommandOptions, exp
   const rootConfig = options.rootConfig === undefined ? {} : rootConfigFromJson(options.rootConfig, '--root-config');
   const access = await openAccess({ rootConfig }, { logger, printCalls: !options.quiet, onCall: report.call });
   try {
-    const { readDeployed, runsRevision } = await lambda();
+    const { readDeployed, whyNotRunning } = await lambda();
     const { revision, bundleDigest } = expected;
     // A task knows the repository: the function must carry this package's Description, not only its revision.
     const repository = options.repoUrl === undefined ? undefined : repositoryIdFromUrl(options.repoUrl);
@@ -282,8 +282,9 @@ async function answerFromLambda(path: string, options: DeployCommandOptions, exp
       const fn = access.forFunction({ functionName, executionRoleArn: undefined });
       const deployed = await readDeployed(fn.client, functionName);
       const description = repository === undefined ? undefined : functionDescription(repository, path, revision, expected.keys?.[i]);
-      if (!runsRevision(deployed, { revision, configDigest, bundleDigest, description })) {
-        logger.info(`${functionName} does not run ${path}@${revision.slice(0, 12)}${configDigest ? ' with this configuration' : ''}: cloning to check and deploy`);
+      const why = whyNotRunning(deployed, { revision, configDigest, bundleDigest, description });
+      if (why !== undefined) {
+        logger.info(`${functionName} is not at ${path}@${revision.slice(0, 12)}${configDigest ? ' with this configuration' : ''} (${why}): cloning to check and deploy`);
         return undefined;
       }
       const codeSha256 = deployed.kind === 'present' ? (deployed.configuration.CodeSha256 ?? null) : null;

@@ -2,7 +2,7 @@ import { GetFunctionCommand, type FunctionConfiguration, type GetFunctionCommand
 import { OperationError } from '../errors.js';
 import { revisionInDescription } from '../packages/description.js';
 import { failedCall, isNotFound } from './errors.js';
-import { TAG_BUNDLE, TAG_CONFIG, TAG_CONFIG_REVISION } from './function-config.js';
+import { configDrift, type FieldDrift, TAG_BUNDLE, TAG_CONFIG, TAG_CONFIG_REVISION } from './function-config.js';
 import type { RevisionHistory } from './history.js';
 import { ownershipOf } from './ownership.js';
 import type { DeployTarget } from './target.js';
@@ -53,14 +53,25 @@ export interface ExpectedState {
 /**
  * True when the function runs exactly this revision (and, when given, this
  * configuration and these bundle settings) and is not Failed: what `decide`
- * answers `skip` for, known from one GetFunction without any git.
+ * answers `skip` for, known from one GetFunction without any git, except a
+ * configuration field changed in Lambda itself under an unchanged digest,
+ * which only the package's settings show (the decision gives such a
+ * package a task that does the full check).
  */
 export function runsRevision(deployed: Deployed, expected: ExpectedState): boolean {
-  if (deployed.kind !== 'present' || deployed.configuration.State === 'Failed' || deployed.revision !== expected.revision) return false;
-  if (expected.description !== undefined && deployed.configuration.Description !== expected.description) return false;
-  if (expected.configDigest !== undefined && deployed.tags[TAG_CONFIG] !== expected.configDigest) return false;
+  return whyNotRunning(deployed, expected) === undefined;
+}
+
+/** Why runsRevision is false, for the log (`it runs 3f2a9c...`); undefined when it is true. */
+export function whyNotRunning(deployed: Deployed, expected: ExpectedState): string | undefined {
+  if (deployed.kind !== 'present') return 'it does not exist';
+  if (deployed.configuration.State === 'Failed') return 'its State is Failed';
+  if (deployed.revision !== expected.revision) return deployed.revision === undefined ? 'its Description names no revision' : `it runs ${deployed.revision.slice(0, 12)}`;
+  if (expected.description !== undefined && deployed.configuration.Description !== expected.description) return `its Description is ${JSON.stringify(deployed.configuration.Description ?? '')}`;
+  if (expected.configDigest !== undefined && deployed.tags[TAG_CONFIG] !== expected.configDigest) return deployed.tags[TAG_CONFIG] === undefined ? 'it has no configuration digest' : 'its configuration digest differs';
   const bundle = deployed.tags[TAG_BUNDLE];
-  return expected.bundleDigest === undefined || bundle === undefined || bundle === expected.bundleDigest;
+  if (expected.bundleDigest !== undefined && bundle !== undefined && bundle !== expected.bundleDigest) return 'its bundle settings differ';
+  return undefined;
 }
 
 export type Decision =
@@ -76,7 +87,12 @@ export type Decision =
   | { kind: 'not-ours'; why: string; retaggable: boolean };
 
 /** What the check compares: whose function it is, the target's code identity and configuration. */
-export type Ours = Pick<DeployTarget, 'repository' | 'path' | 'key' | 'revision' | 'configRevision' | 'configDigest' | 'bundleDigest' | 'code'> & { architecture: string };
+export type Ours = Pick<DeployTarget, 'repository' | 'path' | 'key' | 'revision' | 'configRevision' | 'configDigest' | 'bundleDigest' | 'code' | 'settings'> & { architecture: string };
+
+/** `memory 1024, not 512`; environment values are never printed (they may hold secrets). */
+function driftText(d: FieldDrift): string {
+  return d.field === 'environment' ? 'environment' : `${d.field} ${String(d.lambda)}, not ${String(d.repository)}`;
+}
 
 /**
  * Steps 2-4. First ownership (ownershipOf): a function that is not this
@@ -86,8 +102,9 @@ export type Ours = Pick<DeployTarget, 'repository' | 'path' | 'key' | 'revision'
  * none of our code: a Description written before lambda.yml stopped counting
  * as code), the bundle settings are ours (no tag: written before they were
  * recorded, taken as ours) and the architecture is ours. Then the
- * configuration is ours when the `lambda-sync:config` digest is ours; when it
- * is not, one configuration update does, unless the configuration deployed
+ * configuration is ours when the `lambda-sync:config` digest is ours and no
+ * field was changed in Lambda since (the console); when it is not, one
+ * configuration update does, unless the configuration deployed
  * was read from a newer commit. An older task never overwrites a newer
  * deploy: when our revision is an ancestor of a deployed one that changed
  * our code, do nothing. When git cannot find the deployed commit at all (a
@@ -122,7 +139,12 @@ export async function decide(deployed: Deployed, ours: Ours, history: RevisionHi
 
   const digest = deployed.tags[TAG_CONFIG];
   if (digest === ours.configDigest) {
-    return theirs === ours.revision ? { kind: 'skip' } : { kind: 'configure', why: `its Description names ${theirs.slice(0, 12)}, which has the same code` };
+    if (theirs !== ours.revision) return { kind: 'configure', why: `its Description names ${theirs.slice(0, 12)}, which has the same code` };
+    // The digest is what lambda-sync last wrote; a field changed since in Lambda
+    // itself (the console, another tool) is what `status` calls config-drift: put it back.
+    const drift = configDrift(ours.settings, deployed.configuration);
+    if (drift.length > 0) return { kind: 'configure', why: `its configuration was changed in Lambda since lambda-sync set it (${drift.map(driftText).join('; ')})` };
+    return { kind: 'skip' };
   }
   if (digest === undefined) return { kind: 'configure', why: 'it has no configuration digest yet' };
   const configuredAt = deployed.tags[TAG_CONFIG_REVISION];

@@ -10,7 +10,7 @@ export {
 } from './classify.js';
 export { codeSource, s3KeyPrefix, type BundleFile, type CodeSource, type S3Uploader } from './code-source.js';
 export { credentialSource, credentialsFromSecret, type CredentialSource, type SecretReader } from './credentials.js';
-export { readDeployed, runsRevision, type Deployed } from './check.js';
+export { readDeployed, runsRevision, whyNotRunning, type Deployed } from './check.js';
 export { checkAndDeploy, MAX_ROUNDS, type DeployAction, type DeployDeps, type DeployResult } from './deploy.js';
 export { FunctionFailedError, LambdaCallError } from './errors.js';
 export { TAG_CODE_SHA256, TAG_PATH, TAG_REPOSITORY, TAG_REVISION, configDrift, descriptionFor, type FieldDrift } from './function-config.js';

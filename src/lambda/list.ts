@@ -1,5 +1,5 @@
 import { GetFunctionCommand, ListTagsCommand, paginateListFunctions, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { OperationError } from '../errors.js';
+import { LambdaSyncError, OperationError } from '../errors.js';
 import type { LambdaReads } from './classify.js';
 import { describeAwsError, failedCall, isNotFound } from './errors.js';
 
@@ -26,6 +26,9 @@ export async function listAllFunctions(client: LambdaClient, onPage?: (count: nu
       onPage?.(functions.length);
     }
   } catch (error) {
+    // No credentials (the secret unreadable, the deploy role refused): no call was made, and
+    // that error says what to do; "could not list ... may call lambda:ListFunctions" would mislead.
+    if (error instanceof LambdaSyncError) throw error;
     throw new OperationError(
       `could not list the account's functions (page ${pages + 1}, after ${functions.length} functions): ${describeAwsError('ListFunctions', error)}`,
       'nothing was changed; run it again, and check that the credentials may call lambda:ListFunctions',

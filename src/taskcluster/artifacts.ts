@@ -121,6 +121,10 @@ const WHAT_IT_DOES: Record<PlannedPackage['verdict'], string> = {
   remove: 'remove',
 };
 
+/** A pull request compares commits, not Lambda: what it leaves out is unchanged, not "in sync". */
+const whatItDoes = (verdict: PlannedPackage['verdict'], mode: TaskGraph['mode']): string =>
+  mode === 'check' && verdict === 'in-sync' ? 'no check' : WHAT_IT_DOES[verdict];
+
 /** `, 2 orphans to remove`: the removal tasks, when there are any. */
 function removals(graph: TaskGraph): string {
   const n = graph.removals.length;
@@ -139,12 +143,12 @@ export function checkRunText(graph: TaskGraph, options: ArtifactOptions = {}): s
     `### lambda-sync: ${withTask} of ${graph.packages.length} package${graph.packages.length === 1 ? '' : 's'} ${withTask === 1 ? 'gets a task' : 'get tasks'}${removals(graph)} (${graph.mode} mode)`,
     '',
     ...graph.notes.map((note) => `> **Warning:** ${cell(note)}\n`),
-    withTask === 0 ? 'No package needs a task. Treeherder\'s "Add new jobs" (or the `add-new-jobs` action) creates any package\'s task on demand.\n' : '',
+    ...(withTask === 0 ? ['No package needs a task. Treeherder\'s "Add new jobs" (or the `add-new-jobs` action) creates any package\'s task on demand.\n'] : []),
     '| package | function | what it does | task |',
     '| --- | --- | --- | --- |',
     ...rowsOf(graph).map((p) => {
       const functions = p.kind === 'remove' ? [p.functionName] : p.functions.map((fn) => fn.functionName);
-      return `| \`${cell(p.kind === 'remove' ? functionLabel(p.packagePath, p.key) : p.packagePath)}\` | ${functions.map((fn) => `\`${fn}\``).join('<br>')} | ${WHAT_IT_DOES[p.verdict]}: ${cell(p.why)} | ${p.taskId ? link(p.taskId) : '-'} |`;
+      return `| \`${cell(p.kind === 'remove' ? functionLabel(p.packagePath, p.key) : p.packagePath)}\` | ${functions.map((fn) => `\`${fn}\``).join('<br>')} | ${whatItDoes(p.verdict, graph.mode)}: ${cell(p.why)} | ${p.taskId ? link(p.taskId) : '-'} |`;
     }),
     ...(graph.skipped.length ? ['', ...graph.skipped.map((s) => `- \`${cell(s.path)}\`: no task: ${cell(s.reason)}`)] : []),
     '',

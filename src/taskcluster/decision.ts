@@ -176,13 +176,14 @@ async function whatTheDecisionKnows(
 ): Promise<Knowledge> {
   const prune = plan.rootConfig.prune === true;
   const mayRead = options.mode === 'deploy' && options.readLambda !== undefined && !options.dryRun;
-  const read = async (): Promise<LambdaView | undefined> => {
+  /** `so` says what the decision does without it (a retrigger only looks for its orphans). */
+  const read = async (so = `every package gets a task${prune ? ' and no orphan is removed' : ''}`): Promise<LambdaView | undefined> => {
     const paths = plan.packages.map((p) => p.path);
     try {
       return await logger.step(`read what Lambda runs for ${paths.length} packages`, () => options.readLambda!(plan, checkout));
     } catch (error) {
       // Never a missed deploy, never a failed decision for this: the tasks check Lambda themselves.
-      const note = `Lambda could not be read (${redactUrlsIn(error instanceof Error ? error.message.split('\n')[0]! : String(error))}), so every package gets a task${prune ? ' and no orphan is removed' : ''}`;
+      const note = `Lambda could not be read (${redactUrlsIn(error instanceof Error ? error.message.split('\n')[0]! : String(error))}), so ${so}`;
       logger.warn(note);
       notes.push(note);
       return undefined;
@@ -199,7 +200,7 @@ async function whatTheDecisionKnows(
   if (options.retrigger) {
     // Labels are regenerated, not judged; only a removal needs Lambda, to find its orphan again.
     const namesRemoval = options.retrigger.requests.some((r) => r.tasks.some((label) => label.startsWith(REMOVE_LABEL_PREFIX)));
-    return { verdicts: undefined, removals: namesRemoval && mayRead ? removalsOf(await read()) : [] };
+    return { verdicts: undefined, removals: namesRemoval && mayRead ? removalsOf(await read('no remove task is created')) : [] };
   }
   const every = options.all ? 'every task requested (--all)' : plan.rootConfig.taskcluster?.allTasks ? 'every task requested (taskcluster.allTasks in lambda-sync.yml)' : undefined;
   if (every) {
@@ -213,8 +214,13 @@ async function whatTheDecisionKnows(
       (await planPackages({ root: resolve(plan.gitRoot, plan.scope), repoUrl: options.repoUrl, from: { commit }, ...(checkout ? { deepen: async () => checkout.deepen() } : {}) })).packages;
     return { verdicts: await pullRequestVerdicts({ gitRoot: plan.gitRoot, head: plan.head, base: options.base, packages: plan.packages, configAt, ...(checkout ? { checkout } : {}), logger }), removals: [] };
   }
-  if (!mayRead) return { verdicts: undefined, removals: [] };
   const paths = plan.packages.map((p) => p.path);
+  if (options.mode === 'deploy' && options.readLambda !== undefined && options.dryRun) {
+    // Say so, or a dry run's summary reads as if every push gave every package a task.
+    if (prune) notes.push('a dry run does not read Lambda, so it shows no orphan and no remove task');
+    return { verdicts: new Map(paths.map((path) => [path, { verdict: 'deploy', why: 'a dry run does not read Lambda' }])), removals: [] };
+  }
+  if (!mayRead) return { verdicts: undefined, removals: [] };
   const view = await read();
   if (!view) return { verdicts: new Map(paths.map((path) => [path, { verdict: 'deploy', why: 'Lambda could not be read' }])), removals: [] };
   return { verdicts: deployVerdicts(view, paths), removals: removalsOf(view) };

@@ -299,7 +299,8 @@ export function buildTaskGraph(plan: GraphPlan, settings: DecisionSettings, cont
     if (task.kind === 'remove') {
       return removeTaskDefinition({ ...common, key: task.key, functionName: task.functionName, deployedRevision: task.deployedRevision, after: deploys });
     }
-    return packageTaskDefinition({ ...common, functions: task.functions, revision: task.revision, bundleDigest: task.bundleDigest, force: task.force });
+    const fullCheck = request ? false : verdicts?.get(task.packagePath)?.fullCheck === true;
+    return packageTaskDefinition({ ...common, functions: task.functions, revision: task.revision, bundleDigest: task.bundleDigest, force: task.force, fullCheck });
   };
   const tasks: GraphTask[] = withIds.map((task) => ({ ...task, definition: definitionOf(task) }));
   // The scopes to create any task of the graph, also one this graph leaves

@@ -44,6 +44,8 @@ export interface PackageTaskInput {
   owner: string;
   times: { created: string; deadline: string; expires: string };
   force: boolean;
+  /** No no-clone answer: the task clones and checks in full (verdicts.ts, `fullCheck`). */
+  fullCheck?: boolean;
 }
 
 /** Where a package task writes result.json and bundle-files.txt; published as public/lambda-sync/. */
@@ -54,12 +56,13 @@ export const TASK_REPORT_ARTIFACT = 'public/lambda-sync';
  * The args to the image's entrypoint (`lambda-sync`). A deploy task also
  * gets its package's revision, function and the config to reach Lambda, so
  * that it answers from one GetFunction, without cloning, when the function
- * already runs that revision.
+ * already runs that revision; unless it must check in full (`fullCheck`).
  */
-export function packageCommand(input: Pick<PackageTaskInput, 'settings' | 'packagePath' | 'repoUrl' | 'head' | 'revision' | 'functions' | 'bundleDigest'>): string[] {
+export function packageCommand(input: Pick<PackageTaskInput, 'settings' | 'packagePath' | 'repoUrl' | 'head' | 'revision' | 'functions' | 'bundleDigest' | 'fullCheck'>): string[] {
   const command = ['deploy', input.packagePath, '--repo-url', input.repoUrl, '--revision', input.head];
   const { lambdaAccess } = input.settings;
   if (input.settings.mode === 'check') return [...command, '--check', '--artifacts', TASK_REPORT_DIR];
+  if (input.fullCheck) return [...command, '--artifacts', TASK_REPORT_DIR];
   return [
     ...command,
     '--package-revision', input.revision,

@@ -11,6 +11,12 @@ export interface PackageVerdict {
   verdict: Verdict;
   /** One line a person reads: what the decision saw. */
   why: string;
+  /**
+   * The task must clone and check in full, without the no-clone answer: a
+   * configuration field changed in Lambda itself keeps the digest tag the
+   * answer compares, so only the package's settings show it.
+   */
+  fullCheck?: true;
 }
 
 export function needsTask(verdict: Verdict): boolean {
@@ -67,7 +73,7 @@ export function deployVerdicts(view: LambdaView, paths: readonly string[]): Map<
       const seen = view.packages.get(path);
       if (!seen) return [path, { verdict: 'deploy', why: 'not in what Lambda was read for' }];
       if (seen.state === 'in-sync' || seen.state === 'newer-deployed') return [path, { verdict: seen.state, why: seen.detail }];
-      return [path, { verdict: 'deploy', why: `${seen.state}: ${seen.detail}` }];
+      return [path, { verdict: 'deploy', why: `${seen.state}: ${seen.detail}`, ...(seen.state === 'config-drift' ? { fullCheck: true as const } : {}) }];
     }),
   );
 }

@@ -203,3 +203,18 @@ describe('classify', () => {
     assert.equal(scoped.owned, 2, 'both orphans are all it owns under functions/');
   });
 });
+
+describe('a listing without credentials', () => {
+  it('fails with the credentials\' own message and hint, not as a ListFunctions failure', async () => {
+    const { LambdaClient } = await import('@aws-sdk/client-lambda');
+    const { OperationError } = await import('../../src/errors.js');
+    const refused = new OperationError('cannot read the Taskcluster secret aws-keys through the proxy: InsufficientScopes 403', 'the task needs the scope secrets:get:aws-keys');
+    const client = new LambdaClient({ ...server.clientConfig(), credentials: async () => { throw refused; } });
+    try {
+      await assert.rejects(listAllFunctions(client), (error: unknown) => error === refused);
+    } finally {
+      client.destroy();
+    }
+    assert.equal(server.calls.length, 0);
+  });
+});

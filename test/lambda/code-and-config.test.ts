@@ -138,4 +138,24 @@ describe('code and configuration are compared apart', () => {
     const again = await sync();
     assert.deepEqual([again.writes, again.actions], [[], { a: 'skipped', b: 'skipped' }]);
   });
+
+  it('a field changed in the console (the digest tag still ours, status says config-drift): 1 configuration update puts it back, no bundle', async () => {
+    const client = new LambdaClient(server.clientConfig());
+    try {
+      await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: names.b!, MemorySize: 1024, Environment: { Variables: { TOKEN: 'console-secret-value' } } }));
+    } finally {
+      client.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    server.calls.length = 0;
+    const result = await runCli(['deploy', 'b'], { cwd: repo.dir, env: cliEnv(server, NPM_OFFLINE) });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^configured \S+ \(b@[0-9a-f]{12}\): its configuration was changed in Lambda since lambda-sync set it \(memory 1024, not 512; environment\)/m);
+    assert.doesNotMatch(result.stderr, /console-secret-value/, 'environment values are never printed');
+    assert.deepEqual(server.calls.map((c) => c.operation).filter((op) => op !== 'GetFunction').sort(), ['TagResource', 'UpdateFunctionConfiguration']);
+    const fn = server.function(names.b!)!;
+    assert.deepEqual([fn.configuration.MemorySize, (fn.configuration.Environment as { Variables?: object } | undefined)?.Variables ?? {}], [512, {}]);
+    const again = await sync();
+    assert.deepEqual([again.writes, again.actions], [[], { a: 'skipped', b: 'skipped' }]);
+  });
 });

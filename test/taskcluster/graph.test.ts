@@ -269,6 +269,22 @@ describe('deploy mode with what Lambda runs (the readLambda seam)', () => {
     assert.deepEqual(graph.notes, []);
   });
 
+  it('a configuration changed in Lambda (config-drift): its task checks in full, since the no-clone answer compares only the digest tag', async () => {
+    const view = {
+      packages: new Map([
+        ['fns/do-things', { state: 'config-drift' as const, detail: 'differs in memory' }],
+        ['fns/resize-images', { state: 'behind' as const, detail: 'Lambda runs abc, 1 commit behind' }],
+        ['fns/say-hello', { state: 'in-sync' as const, detail: 'Lambda runs this revision' }],
+      ]),
+      orphans: [],
+    };
+    const { graph } = await runDecision({ root: repo.dir, ...submitNothing, readLambda: async () => view });
+    const command = (label: string) => (graph.tasks.find((t) => t.label === label)!.definition.payload as DockerWorkerPayload).command!;
+    assert.deepEqual(command('deploy fns/do-things'), ['deploy', 'fns/do-things', '--repo-url', `${REPO_URL}.git`, '--revision', repo.head(), '--artifacts', '/home/node/lambda-sync']);
+    assert.ok(command('deploy fns/resize-images').includes('--package-revision'), 'the others keep the no-clone answer');
+    for (const { definition } of graph.tasks) assert.ok(validateDockerWorkerPayload(definition.payload).ok);
+  });
+
   it('Lambda unreadable: every package gets a task, with a warning, and the decision does not fail', async () => {
     const { graph } = await runDecision({ root: repo.dir, ...submitNothing, readLambda: async () => { throw new Error('could not list the account\'s functions (page 1): AccessDeniedException 403'); } });
     assert.equal(graph.tasks.length, 3);
@@ -279,7 +295,10 @@ describe('deploy mode with what Lambda runs (the readLambda seam)', () => {
     let reads = 0;
     const readLambda = async () => { reads++; throw new Error('not to be called'); };
     assert.equal((await runDecision({ root: repo.dir, ...submitNothing, all: true, readLambda })).graph.tasks.length, 3);
-    assert.equal((await runDecision({ root: repo.dir, dryRun: true, env: { TASK_ID: DECISION_ID }, owner: OWNER, readLambda })).graph.tasks.length, 3);
+    const dry = (await runDecision({ root: repo.dir, dryRun: true, env: { TASK_ID: DECISION_ID }, owner: OWNER, readLambda })).graph;
+    assert.equal(dry.tasks.length, 3);
     assert.equal(reads, 0);
+    // Not "every package gets a task": a push does not, only a dry run that did not look.
+    assert.deepEqual([...new Set(dry.packages.map((p) => `${p.verdict}: ${p.why}`))], ['deploy: a dry run does not read Lambda']);
   });
 });

@@ -12,6 +12,7 @@ describe('package states from function states', () => {
   const cases: Array<[string, Row[], Row['state'], RegExp]> = [
     ['a single function keeps its state and detail', [row('a', undefined, 'behind', 'Lambda runs abc')], 'behind', /^Lambda runs abc$/],
     ['all functions in sync: in sync', [row('n', 'add', 'in-sync'), row('n', 'get', 'in-sync')], 'in-sync', /^all 2 functions: in-sync$/],
+    ['the one function of a package with `functions`, in sync: named, not "all 1 functions"', [row('n', 'add', 'in-sync')], 'in-sync', /^add: in-sync$/],
     ['one drifted function makes the package need its task', [row('n', 'add', 'in-sync'), row('n', 'get', 'config-drift', 'differs in memory')], 'config-drift', /^get: differs in memory \(1 of 2 functions not in sync\)$/],
     ['in sync and newer-deployed: newer-deployed (no task)', [row('n', 'add', 'in-sync'), row('n', 'get', 'newer-deployed')], 'newer-deployed', /^get: newer-deployed/],
     ['a missing function among newer ones: the package needs its task', [row('n', 'add', 'newer-deployed'), row('n', 'new', 'missing')], 'missing', /^new: missing/],

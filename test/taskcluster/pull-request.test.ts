@@ -95,7 +95,9 @@ describe('a pull request\'s decision', () => {
     const rows = text.split('\n').filter((line) => line.startsWith('| `'));
     assert.equal(rows.length, 3);
     assert.match(rows.find((r) => r.includes('fns/say-hello'))!, new RegExp(`\\| check: changed since .* \\| \\[${tasks[0]![0]}\\]\\(${ROOT_URL}/tasks/${tasks[0]![0]}\\) \\|$`));
-    assert.match(rows.find((r) => r.includes('fns/do-things'))!, /\| in sync: unchanged since the merge base \w+ \| - \|$/);
+    // A pull request is compared with its merge base, not with Lambda: "no check", never "in sync".
+    assert.match(rows.find((r) => r.includes('fns/do-things'))!, /\| no check: unchanged since the merge base \w+ \| - \|$/);
+    assert.doesNotMatch(text, /\n\n\n/, 'no run of blank lines');
   });
 
   it('counts a change to a dependsOn path as the package\'s', async () => {

@@ -169,6 +169,7 @@ describe('no remove task', () => {
   it('in a dry run, which does not read Lambda', async () => {
     const graph = await decide(repo, view([ORPHAN]), { dryRun: true, queue: undefined });
     assert.deepEqual(graph.removals, []);
+    assert.deepEqual(graph.notes, ['a dry run does not read Lambda, so it shows no orphan and no remove task']);
   });
 });
 
@@ -214,6 +215,10 @@ describe('removal tasks in other shapes', () => {
     assert.deepEqual(gone.graph.tasks, []);
     assert.deepEqual(gone.graph.skipped.map((s) => s.path), ['fns/old-thing']);
     assert.match(gone.graph.skipped[0]!.reason, /already removed, its package is back/);
+
+    // Lambda unreadable: the retrigger creates no removal, and says that, not "every package gets a task".
+    const unread = await runDecision({ root: repo.dir, ...submitNothing, env: { TASK_ID: taskcluster.slugid() }, taskGroupId: DECISION_ID, retrigger, readLambda: async () => { throw new Error('AccessDeniedException 403'); } });
+    assert.deepEqual([unread.graph.tasks, unread.graph.notes], [[], ['Lambda could not be read (AccessDeniedException 403), so no remove task is created']]);
 
     // A deploy label this graph does not have is still an error, and a deploy retrigger does not read Lambda.
     reads = 0;
