@@ -48,7 +48,7 @@ export function registerStatus(program: Command, logger: Logger): void {
       }
       const summary = summarizeStatus(result);
       safe.info(`${describeSummary(result)}; ${counted(calls.length, 'Lambda API call')} in ${formatDuration(performance.now() - started)}`);
-      for (const kept of result.kept) safe.warn(`${kept.functionName}${kept.path ? ` (${kept.path})` : ''} is not removable: ${kept.why}`);
+      for (const kept of result.kept) safe.warn(`${kept.functionName}${kept.path ? ` (${functionLabel(kept.path, kept.key)})` : ''} is not removable: ${kept.why}`);
       if (options.json) {
         const out: StatusJson = { ...result, summary, calls: calls.length };
         process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -155,7 +155,7 @@ async function warnValve(status: Classification, options: SyncCommandOptions, co
 async function pruneOrphans(plan: Plan, access: LambdaAccess, options: SyncCommandOptions, logger: Logger): Promise<SyncRow[]> {
   const { checkValve, removeOrphan, DEFAULT_MAX_DELETES } = await lambda();
   const status = await readStatus(plan, access, { logger });
-  for (const kept of status.kept) logger.warn(`${kept.functionName}${kept.path ? ` (${kept.path})` : ''} is not removed: ${kept.why}`);
+  for (const kept of status.kept) logger.warn(`${kept.functionName}${kept.path ? ` (${functionLabel(kept.path, kept.key)})` : ''} is not removed: ${kept.why}`);
   checkValve(status, valveOf(options, plan.rootConfig.pruneMaxDeletes, DEFAULT_MAX_DELETES));
   return mapWithConcurrency(status.orphans, 4, async (orphan): Promise<SyncRow> => {
     const started = performance.now();

@@ -69,6 +69,8 @@ export interface Orphan {
 export interface KeptFunction {
   functionName: string;
   path: string | null;
+  /** The `functions` key its Description names, for one of several functions of a package. */
+  key?: string;
   deployedRevision: string | null;
   why: string;
 }
@@ -221,7 +223,7 @@ async function orphanVerdict(repo: RepositoryAtHead, fn: FunctionConfiguration, 
   const label = (p: string): string => functionLabel(p, key);
   if (path !== undefined && !inScope(repo.scope, path)) return { functionName, path, deployedRevision, why: OUTSIDE };
   const tags = await lambda.tags(fn);
-  const keep = (why: string): KeptFunction => ({ functionName, path: path ?? null, deployedRevision, why });
+  const keep = (why: string): KeptFunction => ({ functionName, path: path ?? null, ...(key === undefined ? {} : { key }), deployedRevision, why });
   if (tags[TAG_REPOSITORY] !== tagValue(repo.repository)) {
     return keep(`its Description names this repository but its ${TAG_REPOSITORY} tag is ${JSON.stringify(tags[TAG_REPOSITORY] ?? '(none)')}: not provably this repository's`);
   }

@@ -160,7 +160,7 @@ describe('handler check: Node', () => {
       '',
     ].join('\n')));
     assert.deepEqual(report.warnings, []);
-    assert.match(report.summary, /^main\.js found; 1 modules, 0 imports resolved$/);
+    assert.match(report.summary, /^main\.js found; 1 module, 0 imports resolved$/);
   });
 
   test('a computed require is reported as not checked, with its line', async () => {

@@ -131,6 +131,7 @@ describe('classify', () => {
     repo.git('reset', '--hard', behind);
     const atBehind = await statusOf(await plan());
     assert.deepEqual(atBehind.orphans, [], 'a checkout behind the push deletes nothing');
+    assert.equal(atBehind.kept.find((k) => k.functionName === share.functionName)!.key, 'share', 'a kept function names its key');
     assert.match(atBehind.kept.find((k) => k.functionName === share.functionName)!.why, new RegExp(`its configuration was read from ${newer.head.slice(0, 12)}, which is not in HEAD's history: a newer or other branch may declare notes#share`));
 
     // Once HEAD descends from that push and drops the key, it is an orphan.

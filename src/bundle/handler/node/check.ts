@@ -54,7 +54,7 @@ export async function checkNodeHandler(input: HandlerCheckInput): Promise<Handle
   if (walk.unresolved.length > 0) throw new UnresolvedImportsError(input.packagePath, walk.unresolved, input);
   const warnings = exportWarnings(entry, exportPath.split('.')[0]!, resolver, input);
   return {
-    summary: `${entry} found; ${walk.modules} modules, ${walk.resolved} imports resolved${walk.fromRuntime ? `, ${walk.fromRuntime} provided by ${input.runtime}` : ''}${walk.notChecked.length ? `, ${walk.notChecked.length} not checked` : ''}`,
+    summary: `${entry} found; ${count(walk.modules, 'module')}, ${count(walk.resolved, 'import')} resolved${walk.fromRuntime ? `, ${walk.fromRuntime} provided by ${input.runtime}` : ''}${walk.notChecked.length ? `, ${walk.notChecked.length} not checked` : ''}`,
     warnings,
     notChecked: walk.notChecked,
   };
@@ -201,4 +201,9 @@ function exportWarnings(entry: string, name: string, resolver: NodeResolver, inp
   };
   if (visible(entry, 0)) return [];
   return [`handler ${input.handler}: ${posix.join(entry)} shows no export named ${name} (cjs-module-lexer sees: ${cjsExports(source).names.join(', ') || 'none'}); if it is not set at run time, Lambda will fail with Runtime.HandlerNotFound`];
+}
+
+/** `1 module`, `3 modules`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
