@@ -59,9 +59,6 @@ import { checkUnzippedSize } from './size-check.js';
 import { checkHandler } from './handler-check.js';
 import { ShippedFiles, StagedFiles } from './handler/files.js';
 import { checkBinaries } from './binary-check.js';
-import { checkBootstrap } from './custom-runtime.js';
-import { checkPythonHandler } from './python/handler.js';
-import { isPythonRuntime } from './python/platform.js';
 import { configField } from '../config/field.js';
 import { compareNames, writeZip, type ZipOptions } from './zip/writer.js';
 

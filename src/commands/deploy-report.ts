@@ -29,7 +29,7 @@ export interface ApiCallJson {
  * removal): its API calls, the time of its parts, whether it cloned, and
  * why it failed.
  */
-export class TaskReport {
+export abstract class TaskReport<Outcome> {
   protected readonly started = performance.now();
   protected readonly calls: ApiCallJson[] = [];
   protected cloneMs: number | null = null;
@@ -55,6 +55,29 @@ export class TaskReport {
 
   failed(error: unknown): void {
     this.failure = redactSecrets(error instanceof Error ? error.message : String(error));
+  }
+
+  abstract succeeded(outcome: Outcome): void;
+
+  abstract write(dir: string): Promise<void>;
+
+  /**
+   * Runs the task's work and records how it ended; with `artifacts`,
+   * result.json is written there whatever happens. `onFailure` sees the
+   * error before it propagates.
+   */
+  async record(artifacts: string | undefined, work: () => Promise<Outcome>, onFailure?: (error: unknown) => void): Promise<Outcome> {
+    try {
+      const out = await work();
+      this.succeeded(out);
+      return out;
+    } catch (error) {
+      this.failed(error);
+      onFailure?.(error);
+      throw error;
+    } finally {
+      if (artifacts) await this.write(artifacts);
+    }
   }
 
   protected totalMs(): number {
@@ -94,7 +117,7 @@ export interface DeployResultJson {
   error?: string;
 }
 
-export class DeployReport extends TaskReport {
+export class DeployReport extends TaskReport<DeployJson> {
   private bundle: Pick<Bundle, 'files'> | undefined;
   private outcome: DeployJson | undefined;
 

@@ -112,19 +112,11 @@ export const forcedByEnvironment = (env: NodeJS.ProcessEnv = process.env): boole
 
 async function deployCommand(path: string, options: DeployCommandOptions, logger: Logger): Promise<DeployJson> {
   const report = new DeployReport(path, options.revision);
-  try {
-    const out = await deployOrAnswer(path, options, logger, report);
-    report.succeeded(out);
-    return out;
-  } catch (error) {
-    report.failed(error);
+  return report.record(options.artifacts, () => deployOrAnswer(path, options, logger, report), () => {
     // A package's functions deploy one by one: what the others did is part of the answer.
     const partial = report.outcomeSoFar();
     if (options.json && partial) process.stdout.write(`${JSON.stringify(partial)}\n`);
-    throw error;
-  } finally {
-    if (options.artifacts) await report.write(options.artifacts);
-  }
+  });
 }
 
 async function deployOrAnswer(path: string, options: DeployCommandOptions, logger: Logger, report: DeployReport): Promise<DeployJson> {

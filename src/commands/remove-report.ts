@@ -43,7 +43,7 @@ export interface RemoveResultJson {
   error?: string;
 }
 
-export class RemoveReport extends TaskReport {
+export class RemoveReport extends TaskReport<RemoveOutcome> {
   private outcome: RemoveOutcome | undefined;
 
   constructor(

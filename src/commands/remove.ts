@@ -68,16 +68,7 @@ export function registerRemove(program: Command, logger: Logger): void {
 async function removeCommand(path: string, options: RemoveCommandOptions, logger: Logger): Promise<RemoveOutcome> {
   const target = { path, key: options.functionKey, functionName: options.functionName };
   const report = new RemoveReport(target, options.revision);
-  try {
-    const out = await removeOrLeave(path, options, logger, report);
-    report.succeeded(out);
-    return out;
-  } catch (error) {
-    report.failed(error);
-    throw error;
-  } finally {
-    if (options.artifacts) await report.write(options.artifacts);
-  }
+  return report.record(options.artifacts, () => removeOrLeave(path, options, logger, report));
 }
 
 /** The repository at the revision to check against: a clone of --repo-url at --revision, or the current checkout at HEAD. */
